@@ -1,0 +1,120 @@
+// One parse per document version: YAML text -> documents with offsets, their kind, and position helpers.
+import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, Document, Node, Pair, YAMLMap, Scalar } from 'yaml';
+import type { Position, Range } from '../types';
+import { classify, DocKind } from './classify';
+
+export interface YamlDoc {
+  index: number;
+  doc: Document.Parsed;
+  kind: DocKind;
+  apiVersion?: string;
+  kindName?: string;
+  /** Offsets of the document's own text in the file. */
+  start: number;
+  end: number;
+}
+
+export interface YamlFile {
+  uri: string;
+  version: number;
+  text: string;
+  lineCounter: LineCounter;
+  docs: YamlDoc[];
+}
+
+export function parseYamlFile(uri: string, text: string, version = 0): YamlFile {
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false });
+  const list = Array.isArray(parsed) ? parsed : [];
+  const docs = list.map((doc, index) => {
+    const root = doc.contents;
+    const apiVersion = scalarString(isMap(root) ? root.get('apiVersion', true) : undefined);
+    const kindName = scalarString(isMap(root) ? root.get('kind', true) : undefined);
+    return {
+      index,
+      doc,
+      kind: classify(apiVersion, kindName, uri),
+      apiVersion,
+      kindName,
+      start: doc.range[0],
+      end: doc.range[2],
+    };
+  });
+  return { uri, version, text, lineCounter, docs };
+}
+
+export function scalarString(node: unknown): string | undefined {
+  return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+}
+
+export function positionAt(file: YamlFile, offset: number): Position {
+  const { line, col } = file.lineCounter.linePos(Math.max(0, Math.min(offset, file.text.length)));
+  return { line: line - 1, character: col - 1 };
+}
+
+export function offsetAt(file: YamlFile, pos: Position): number {
+  const starts = file.lineCounter.lineStarts;
+  if (pos.line >= starts.length) return file.text.length;
+  const lineStart = starts[Math.max(0, pos.line)];
+  const nextLine = pos.line + 1 < starts.length ? starts[pos.line + 1] : file.text.length;
+  return Math.min(lineStart + pos.character, nextLine);
+}
+
+export function rangeAt(file: YamlFile, start: number, end: number): Range {
+  return { start: positionAt(file, start), end: positionAt(file, end) };
+}
+
+/** Range of a node's value (without trailing comments or whitespace). */
+export function nodeRange(file: YamlFile, node: Node): Range {
+  const [start, valueEnd] = node.range ?? [0, 0];
+  return rangeAt(file, start, valueEnd);
+}
+
+/** The key node of `key` in `map`, for diagnostics that belong on the key. */
+export function pairOf(map: unknown, key: string): Pair<Scalar, Node | null> | undefined {
+  if (!isMap(map)) return undefined;
+  for (const item of map.items) {
+    if (isScalar(item.key) && item.key.value === key) return item as Pair<Scalar, Node | null>;
+  }
+  return undefined;
+}
+
+/** Child node at a path of map keys and sequence indexes; undefined when any step is missing. */
+export function nodeAt(root: unknown, path: readonly (string | number)[]): Node | undefined {
+  let current: unknown = root;
+  for (const step of path) {
+    if (typeof step === 'number') {
+      if (!isSeq(current)) return undefined;
+      current = current.items[step];
+    } else {
+      if (!isMap(current)) return undefined;
+      current = current.get(step, true);
+    }
+  }
+  return current as Node | undefined;
+}
+
+/** Plain JS value of a scalar child, or undefined. */
+export function scalarValue(map: unknown, key: string): unknown {
+  if (!isMap(map)) return undefined;
+  const node = map.get(key, true);
+  return isScalar(node) ? node.value : undefined;
+}
+
+export function mapItems(node: unknown): Pair<Scalar, Node | null>[] {
+  return isMap(node) ? (node.items.filter((p) => isPair(p) && isScalar(p.key)) as Pair<Scalar, Node | null>[]) : [];
+}
+
+export function seqItems(node: unknown): Node[] {
+  return isSeq(node) ? (node.items as Node[]) : [];
+}
+
+export function asMap(node: unknown): YAMLMap<Scalar, Node | null> | undefined {
+  return isMap(node) ? (node as YAMLMap<Scalar, Node | null>) : undefined;
+}
+
+/** The document whose text contains `offset` (the last one when past the end). */
+export function docAtOffset(file: YamlFile, offset: number): YamlDoc | undefined {
+  for (const d of file.docs) if (offset >= d.start && offset <= d.end) return d;
+  return file.docs[file.docs.length - 1];
+}

@@ -1,0 +1,128 @@
+// A navigable view of a Kyverno ClusterPolicy/Policy document: rules, verifyImages entries, attestor sets,
+// and the failure action Kyverno would use, each with the YAML node it came from.
+import { isMap, isScalar, isSeq, Node, Pair, Scalar, YAMLMap } from 'yaml';
+import type { YamlDoc } from '../document/yamlFile';
+import { asMap, pairOf, scalarValue, seqItems } from '../document/yamlFile';
+
+export type Path = (string | number)[];
+
+export interface PolicyRuleView {
+  index: number;
+  node: YAMLMap<Scalar, Node | null>;
+  name?: string;
+  path: Path;
+}
+
+export interface VerifyImagesView {
+  rule: PolicyRuleView;
+  index: number;
+  node: YAMLMap<Scalar, Node | null>;
+  path: Path;
+}
+
+export interface AttestorSetView {
+  node: YAMLMap<Scalar, Node | null>;
+  path: Path;
+  /** The entries' YAML nodes (only the maps; other items are schema errors). */
+  entries: { node: YAMLMap<Scalar, Node | null>; path: Path }[];
+}
+
+export function specOf(doc: YamlDoc): YAMLMap<Scalar, Node | null> | undefined {
+  return asMap(asMap(doc.doc.contents)?.get('spec', true));
+}
+
+export function policyRules(doc: YamlDoc): PolicyRuleView[] {
+  const rules = specOf(doc)?.get('rules', true);
+  const out: PolicyRuleView[] = [];
+  seqItems(rules).forEach((node, index) => {
+    const map = asMap(node);
+    if (!map) return;
+    const name = scalarValue(map, 'name');
+    out.push({ index, node: map, name: typeof name === 'string' ? name : undefined, path: ['spec', 'rules', index] });
+  });
+  return out;
+}
+
+export function verifyImagesEntries(doc: YamlDoc): VerifyImagesView[] {
+  const out: VerifyImagesView[] = [];
+  for (const rule of policyRules(doc)) {
+    seqItems(rule.node.get('verifyImages', true)).forEach((node, index) => {
+      const map = asMap(node);
+      if (map) out.push({ rule, index, node: map, path: [...rule.path, 'verifyImages', index] });
+    });
+  }
+  return out;
+}
+
+/** Attestor sets of an entry: its `attestors[]` and every `attestations[].attestors[]`, recursively through nested `attestor`. */
+export function attestorSets(entry: VerifyImagesView): AttestorSetView[] {
+  const out: AttestorSetView[] = [];
+  const collect = (setsNode: unknown, path: Path) => {
+    seqItems(setsNode).forEach((setNode, i) => visitSet(setNode, [...path, i]));
+  };
+  const visitSet = (setNode: unknown, path: Path) => {
+    const set = asMap(setNode);
+    if (!set) return;
+    const entries: AttestorSetView['entries'] = [];
+    seqItems(set.get('entries', true)).forEach((e, j) => {
+      const em = asMap(e);
+      if (!em) return;
+      const ep = [...path, 'entries', j];
+      entries.push({ node: em, path: ep });
+    });
+    out.push({ node: set, path, entries });
+    for (const e of entries) {
+      const nested = e.node.get('attestor', true);
+      if (isMap(nested)) visitSet(nested, [...e.path, 'attestor']);
+    }
+  };
+  collect(entry.node.get('attestors', true), [...entry.path, 'attestors']);
+  seqItems(entry.node.get('attestations', true)).forEach((att, k) => {
+    collect(asMap(att)?.get('attestors', true), [...entry.path, 'attestations', k, 'attestors']);
+  });
+  return out;
+}
+
+/** Every attestor entry of a verifyImages entry, wherever it is nested. */
+export function attestorEntries(entry: VerifyImagesView): { node: YAMLMap<Scalar, Node | null>; path: Path }[] {
+  return attestorSets(entry).flatMap((s) => s.entries);
+}
+
+const isEnforce = (v: unknown) => v === 'Enforce' || v === 'enforce';
+
+/** `spec.validationFailureAction` as Kyverno sees it after CRD defaulting (Audit when absent). */
+export function specFailureAction(doc: YamlDoc): { value: 'Audit' | 'Enforce'; explicit: boolean } {
+  const v = scalarValue(specOf(doc), 'validationFailureAction');
+  return { value: isEnforce(v) ? 'Enforce' : 'Audit', explicit: v !== undefined };
+}
+
+/**
+ * Whether Kyverno validates each verifyImages entry of a rule as Audit, reproducing its carry-over:
+ * an entry without `failureAction` inherits the value the previous entry set (pkg/validation/policy/validate.go).
+ */
+export function admissionAuditFlags(doc: YamlDoc, rule: PolicyRuleView): boolean[] {
+  let audit = specFailureAction(doc).value === 'Audit';
+  return seqItems(rule.node.get('verifyImages', true)).map((node) => {
+    const fa = scalarValue(node, 'failureAction');
+    if (fa !== undefined) audit = !isEnforce(fa);
+    return audit;
+  });
+}
+
+/** The action a rule runs with: Enforce if any entry enforces, else the first entry's, else the spec's. */
+export function effectiveRuleAction(doc: YamlDoc, rule: PolicyRuleView): 'Audit' | 'Enforce' {
+  const actions = seqItems(rule.node.get('verifyImages', true)).map((n) => scalarValue(n, 'failureAction'));
+  if (actions.some(isEnforce)) return 'Enforce';
+  const first = actions.find((a) => a !== undefined);
+  if (first !== undefined) return isEnforce(first) ? 'Enforce' : 'Audit';
+  return specFailureAction(doc).value;
+}
+
+/** A boolean field with its CRD default applied. */
+export function boolWithDefault(map: unknown, key: string, dflt: boolean): boolean {
+  const v = scalarValue(map, key);
+  return typeof v === 'boolean' ? v : dflt;
+}
+
+export { pairOf, isScalar, isSeq };
+export type { Pair };

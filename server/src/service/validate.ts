@@ -1,0 +1,54 @@
+// Runs every applicable rule over every document of a parsed file and turns reports into diagnostics.
+import { isPair, isScalar } from 'yaml';
+import type { YamlFile, YamlDoc } from './document/yamlFile';
+import { rangeAt } from './document/yamlFile';
+import type { Rule, Report } from './rules/rule';
+import { allRules } from './rules';
+import { applySeverityOverride, ServiceSettings } from './settings';
+import { Diagnostic, DOCS_BASE, SOURCE } from './types';
+
+export function validateFile(file: YamlFile, settings: ServiceSettings, rules: readonly Rule[] = allRules): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const doc of file.docs) {
+    for (const rule of rules) {
+      if (!rule.appliesTo.includes(doc.kind)) continue;
+      runRule(rule, file, doc, settings, out);
+    }
+  }
+  return out;
+}
+
+function runRule(rule: Rule, file: YamlFile, doc: YamlDoc, settings: ServiceSettings, out: Diagnostic[]): void {
+  const report = (r: Report) => {
+    const code = r.code ?? rule.id;
+    const severity = applySeverityOverride(code, r.severity ?? rule.severity, settings);
+    if (severity === undefined) return;
+    const [start, end] = reportOffsets(r, doc);
+    const d: Diagnostic = {
+      range: rangeAt(file, start, end),
+      severity,
+      code,
+      source: SOURCE,
+      message: r.message,
+      codeDescription: { href: `${DOCS_BASE}#${code}` },
+    };
+    if (r.tags) d.tags = r.tags;
+    if (r.data !== undefined) d.data = r.data;
+    out.push(d);
+  };
+  try {
+    rule.check({ file, doc, settings, report });
+  } catch (err) {
+    // A rule bug must not take the other diagnostics down; surface it where it can be reported.
+    report({ offsets: [doc.start, doc.start], message: `internal error in rule ${rule.id}: ${(err as Error).message}`, code: 'internal-error' });
+  }
+}
+
+function reportOffsets(r: Report, doc: YamlDoc): [number, number] {
+  if (r.offsets) return r.offsets;
+  if (r.keyOf && isPair(r.keyOf) && isScalar(r.keyOf.key) && r.keyOf.key.range) {
+    return [r.keyOf.key.range[0], r.keyOf.key.range[1]];
+  }
+  if (r.node?.range) return [r.node.range[0], r.node.range[1]];
+  return [doc.start, doc.start];
+}
