@@ -54,6 +54,8 @@ export interface CompletionItem {
   filterText?: string;
   sortText?: string;
   preselect?: boolean;
+  /** 1 = insert as is (multi-line items carry absolute indentation), 2 = let the client adjust it. */
+  insertTextMode?: 1 | 2;
 }
 
 export interface CompletionList { isIncomplete: boolean; items: CompletionItem[] }
