@@ -1,0 +1,116 @@
+// How Kyverno ClusterPolicy/Policy compares image patterns with images: its go-wildcard matcher and the
+// normalised image string it matches against. Kept small and self-contained on purpose; the full OCI
+// reference grammar lives elsewhere.
+
+/**
+ * Kyverno's `imageReferences` / `skipImageReferences` / keyless `subject` matcher (go-wildcard v1.0.3):
+ * anchored, case-sensitive, compared rune by rune. `*` matches any run of runes, including none and
+ * including `/`, `:` and `@`; `?` matches exactly one rune. There are no character classes and no escapes.
+ */
+export function wildcardMatch(pattern: string, value: string): boolean {
+  const p = Array.from(pattern);
+  const s = Array.from(value);
+  // Iterative matcher with single-star backtracking: equivalent to the recursive definition for `*`/`?`
+  // patterns, but linear-ish instead of exponential on patterns such as `*a*a*a*b`.
+  let pi = 0;
+  let si = 0;
+  let starAt = -1;
+  let resumeAt = 0;
+  while (si < s.length) {
+    if (pi < p.length && (p[pi] === '?' || (p[pi] !== '*' && p[pi] === s[si]))) {
+      pi++;
+      si++;
+    } else if (pi < p.length && p[pi] === '*') {
+      starAt = pi++;
+      resumeAt = si;
+    } else if (starAt >= 0) {
+      pi = starAt + 1;
+      si = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p[pi] === '*') pi++;
+  return pi === p.length;
+}
+
+/** True when a pattern has a go-wildcard metacharacter. */
+export function hasWildcard(pattern: string): boolean {
+  return /[*?]/.test(pattern);
+}
+
+export interface KyvernoImageInfo {
+  /** Empty when default-registry mutation is disabled and the registry was only implied. */
+  registry: string;
+  path: string;
+  tag?: string;
+  digest?: string;
+  /** The string Kyverno matches patterns against: `registry/path@digest` or `registry/path:tag`. */
+  normalized: string;
+}
+
+export interface KyvernoNormalizeOptions {
+  /** Kyverno's `defaultRegistry` setting (default `docker.io`). */
+  defaultRegistry?: string;
+  /** Kyverno's `enableDefaultRegistryMutation` setting (default true). */
+  enableDefaultRegistryMutation?: boolean;
+}
+
+// The distribution/reference grammar (reference.Parse, not the "normalized" variant: no `library/`).
+const ALNUM = '[a-z0-9]+';
+const SEPARATOR = '(?:[._]|__|[-]+)';
+const PATH_COMPONENT = `${ALNUM}(?:${SEPARATOR}${ALNUM})*`;
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN_NAME = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*`;
+const IPV6 = '\\[(?:[a-fA-F0-9:]+)\\]';
+const DOMAIN = `(?:${DOMAIN_NAME}|${IPV6})(?::[0-9]+)?`;
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+const REFERENCE = new RegExp(`^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
+const DOMAIN_PREFIX = new RegExp(`^(${DOMAIN})/`);
+const NAME_MAX = 255;
+// go-digest only accepts algorithms it knows, each with lowercase hex of a fixed length.
+const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+
+/**
+ * Kyverno's view of an image (pkg/utils/image/infos.go): the default registry is prefixed when the first
+ * path segment is not a host, nothing else is inserted (`nginx` → `docker.io/nginx:latest`, never
+ * `library/`), `latest` is assumed when there is neither tag nor digest, and a digest drops the tag.
+ * Returns undefined for strings Kyverno cannot parse.
+ */
+export function kyvernoImageInfo(image: string, options: KyvernoNormalizeOptions = {}): KyvernoImageInfo | undefined {
+  const defaultRegistry = options.defaultRegistry ?? 'docker.io';
+  const { name, registryAdded } = addDefaultRegistry(image, defaultRegistry);
+  const m = REFERENCE.exec(name);
+  if (!m) return undefined;
+  const [, fullName, tag, digest] = m;
+  if (fullName.length > NAME_MAX) return undefined;
+  if (digest !== undefined && !validDigest(digest)) return undefined;
+  const domain = DOMAIN_PREFIX.exec(fullName)?.[1];
+  let registry = domain ?? '';
+  const path = domain ? fullName.slice(domain.length + 1) : fullName;
+  if (registryAdded && options.enableDefaultRegistryMutation === false) registry = '';
+  const base = registry ? `${registry}/${path}` : path;
+  const effectiveTag = tag === undefined && digest === undefined ? 'latest' : tag;
+  const normalized = digest !== undefined ? `${base}@${digest}` : `${base}:${effectiveTag}`;
+  return { registry, path, tag: effectiveTag, digest, normalized };
+}
+
+/** The string Kyverno matches `imageReferences` against, or undefined when it cannot parse the image. */
+export function kyvernoNormalize(image: string, options: KyvernoNormalizeOptions = {}): string | undefined {
+  return kyvernoImageInfo(image, options)?.normalized;
+}
+
+function addDefaultRegistry(image: string, defaultRegistry: string): { name: string; registryAdded: boolean } {
+  const slash = image.indexOf('/');
+  const first = slash < 0 ? '' : image.slice(0, slash);
+  const firstIsHost = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first);
+  return firstIsHost ? { name: image, registryAdded: false } : { name: `${defaultRegistry}/${image}`, registryAdded: true };
+}
+
+function validDigest(digest: string): boolean {
+  const colon = digest.indexOf(':');
+  const expected = DIGEST_HEX_LENGTH[digest.slice(0, colon)];
+  const hex = digest.slice(colon + 1);
+  return expected !== undefined && hex.length === expected && /^[a-f0-9]+$/.test(hex);
+}
