@@ -6,6 +6,7 @@ import { admissionRules } from './admission';
 import { weakRules } from './weak';
 import { runtimeRules } from './runtime';
 import { deprecationRules } from './deprecation';
+import { imageRules } from './image';
 
 export const allRules: readonly Rule[] = [
   ...syntaxRules,
@@ -14,6 +15,7 @@ export const allRules: readonly Rule[] = [
   ...runtimeRules,
   ...weakRules,
   ...deprecationRules,
+  ...imageRules,
 ];
 
 export function ruleById(id: string): Rule | undefined {
