@@ -5,6 +5,7 @@ import { getLanguageService } from './service/languageService';
 import { defaultSettings, ServiceSettings } from './service/settings';
 import { isPolicyKind } from './service/document/classify';
 import { createWorkspaceFiles } from './workspaceFiles';
+import { registerCommands, SERVER_COMMANDS } from './commands';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -22,7 +23,8 @@ connection.onInitialize((params) => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       completionProvider: { triggerCharacters: [':', ' ', '-', '"', "'"], resolveProvider: false },
       hoverProvider: true,
-      codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll'] },
+      codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll', 'source'] },
+      executeCommandProvider: { commands: SERVER_COMMANDS },
     },
     serverInfo: { name: 'image-trust', version: '0.1.0' },
   };
@@ -84,6 +86,8 @@ connection.onCodeAction((params) => {
   if (!doc) return [];
   return service.doCodeActions(parse(doc), params.range, params.context.diagnostics as never);
 });
+
+registerCommands({ connection, documents, service });
 
 documents.listen(connection);
 connection.listen();

@@ -30,11 +30,15 @@ export interface TextEdit { range: Range; newText: string }
 
 export interface WorkspaceEdit { changes: { [uri: string]: TextEdit[] } }
 
+export interface Command { title: string; command: string; arguments?: unknown[] }
+
 export interface CodeAction {
   title: string;
   kind: string;
   diagnostics?: Diagnostic[];
   edit?: WorkspaceEdit;
+  /** For fixes that need the network (e.g. pinning a digest): the server runs it and applies the edit. */
+  command?: Command;
   isPreferred?: boolean;
 }
 
