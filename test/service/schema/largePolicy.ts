@@ -1,0 +1,62 @@
+// A large, realistic ClusterPolicy (50 verifyImages rules, ~2,000 lines) for timing the schema validator.
+
+export function largePolicy(rules = 50, options: { typo?: boolean } = {}): string {
+  const out = [
+    'apiVersion: kyverno.io/v1',
+    'kind: ClusterPolicy',
+    'metadata:',
+    '  name: verify-everything',
+    '  annotations:',
+    '    policies.kyverno.io/title: Verify everything',
+    'spec:',
+    '  validationFailureAction: Enforce',
+    '  background: false',
+    '  webhookTimeoutSeconds: 30',
+    '  rules:',
+  ];
+  for (let i = 0; i < rules; i++) {
+    out.push(
+      `    - name: verify-team-${i}`,
+      '      match:',
+      '        any:',
+      '          - resources:',
+      '              kinds: [Pod, Deployment, StatefulSet]',
+      `              namespaces: ["team-${i}", "team-${i}-staging"]`,
+      '      exclude:',
+      '        any:',
+      '          - resources:',
+      '              namespaces: [kube-system]',
+      '      verifyImages:',
+      '        - imageReferences:',
+      `            - "ghcr.io/org/team-${i}/*"`,
+      `            - "registry.example.com/team-${i}/*"`,
+      '          failureAction: Enforce',
+      '          mutateDigest: true',
+      '          verifyDigest: true',
+      '          required: true',
+      options.typo && i % 5 === 0 ? '          imageReference: ["oops/*"]' : '          useCache: true',
+      '          attestors:',
+      '            - count: 1',
+      '              entries:',
+      '                - keyless:',
+      `                    subject: "https://github.com/org/team-${i}/.github/workflows/release.yml@refs/heads/main"`,
+      '                    issuer: "https://token.actions.githubusercontent.com"',
+      '                    rekor:',
+      '                      url: https://rekor.sigstore.dev',
+      '                - keys:',
+      '                    publicKeys: |-',
+      '                      -----BEGIN PUBLIC KEY-----',
+      '                      MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8nXRh950IZbRj8Ra/N9sbqOPZrfM',
+      '                      5/KAQN0/KjHcorm/J5yctVd7iEcnessRQjU917hmKO6JWVGHpDguIyakZA==',
+      '                      -----END PUBLIC KEY-----',
+      '          attestations:',
+      '            - type: https://slsa.dev/provenance/v0.2',
+      '              conditions:',
+      '                - all:',
+      '                    - key: "{{ builder.id }}"',
+      '                      operator: Equals',
+      `                      value: "https://github.com/org/team-${i}"`,
+    );
+  }
+  return out.join('\n') + '\n';
+}
