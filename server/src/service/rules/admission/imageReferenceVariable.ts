@@ -1,0 +1,47 @@
+import { isScalar, Scalar } from 'yaml';
+import type { Rule } from '../rule';
+import { Severity } from '../../types';
+import { pairOf, seqItems } from '../../document/yamlFile';
+import { verifyImagesEntries } from '../../policy/kyvernoPolicy';
+import { admissionChecked, convertsDeprecatedFields } from './facts';
+
+/** Kyverno's variable syntax: `{{ … }}` not preceded by a backslash (pkg/engine/variables/regex). */
+const VARIABLE = /(^|[^\\])(\{\{(?:\{[^{}]*\}|[^{}])*\}\})/;
+
+export const imageReferenceVariable: Rule = {
+  id: 'policy-image-reference-variable',
+  severity: Severity.Error,
+  summary: 'Kyverno rejects variables (`{{ … }}`) in verifyImages imageReferences.',
+  docs: [
+    'Kyverno decides which webhooks and images a verifyImages rule covers from its `imageReferences` before any request',
+    'context exists, so it refuses variables there ("should not have variables in image reference section"). Write literal',
+    'patterns with `*` and `?` wildcards. `skipImageReferences` is not checked. In `kyverno.io/v1` the deprecated `image`',
+    'field is checked too.',
+  ].join(' '),
+  appliesTo: ['kyverno-policy'],
+  check(ctx) {
+    if (!admissionChecked(ctx.doc)) return;
+    for (const entry of verifyImagesEntries(ctx.doc)) {
+      const candidates: Scalar[] = seqItems(entry.node.get('imageReferences', true)).filter((n): n is Scalar => isScalar(n));
+      const image = pairOf(entry.node, 'image')?.value;
+      if (convertsDeprecatedFields(ctx.doc) && isScalar(image)) candidates.push(image);
+      for (const node of candidates) {
+        if (typeof node.value !== 'string') continue;
+        const m = VARIABLE.exec(node.value);
+        if (!m) continue;
+        ctx.report({
+          ...variableSpot(ctx.file.text, node, m[2]),
+          message: `Kyverno rejects this policy: image references cannot contain variables (${m[2]}). ` +
+            'Replace the variable with a literal pattern, using * and ? wildcards for the parts that vary.',
+        });
+      }
+    }
+  },
+};
+
+/** The variable's own text when it appears verbatim in the source, else the whole scalar. */
+function variableSpot(text: string, node: Scalar, variable: string): { offsets: [number, number] } | { node: Scalar } {
+  if (!node.range) return { node };
+  const at = text.slice(node.range[0], node.range[1]).indexOf(variable);
+  return at < 0 ? { node } : { offsets: [node.range[0] + at, node.range[0] + at + variable.length] };
+}
