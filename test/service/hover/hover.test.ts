@@ -70,7 +70,7 @@ describe('hover', () => {
 
   it('reports a broken public key', () => {
     const doc = HEAD + '        - attestors:\n            - entries:\n                - keys:\n                    publicKeys: |-\n                      -----BEGIN PUBLIC KEY-----\n                      bm90IGEga2V5\n                      -----END PUB^LIC KEY-----\n';
-    assert.match(hover(doc).result!.contents.value, /⚠ not a valid public key/);
+    assert.match(hover(doc).result!.contents.value, /⚠ the PUBLIC KEY block does not decode as a public key/);
   });
 
   describe('certificates', function () {

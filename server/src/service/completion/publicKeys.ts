@@ -3,7 +3,7 @@ import type { CursorContext } from '../document/cursor';
 import type { YamlFile } from '../document/yamlFile';
 import type { WorkspaceFiles } from '../languageService';
 import { CompletionItemKind, InsertTextFormat } from '../types';
-import { describePublicKeys, pemBlocks } from '../hover/pem';
+import { describePublicKeys, splitPemBlocks } from '../crypto';
 import { INSERT_AS_IS, pad, PositionedCompletionItem, replacing } from './edits';
 
 /** Fields whose value is PEM public-key text: Kyverno `keys.publicKeys`, IVP `cosign.key.data`, CIP `key.data`. */
@@ -26,7 +26,7 @@ export async function publicKeyCompletions(file: YamlFile, ctx: CursorContext, w
   const typed = file.text.slice(ctx.word.start, ctx.offset);
   const items: PositionedCompletionItem[] = [];
   for (const f of files) {
-    const keys = pemBlocks(f.text).filter((b) => b.label === 'PUBLIC KEY');
+    const keys = splitPemBlocks(f.text).filter((b) => b.label === 'PUBLIC KEY');
     if (keys.length === 0) continue;
     const pemLines = keys.flatMap((k) => k.text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
     const body = pemLines.map((l) => contentIndent + l).join('\n');
@@ -45,7 +45,7 @@ export async function publicKeyCompletions(file: YamlFile, ctx: CursorContext, w
       newText = body;
     }
     const info = describePublicKeys(f.text)[0];
-    const summary = info.error ? info.error : `${info.algorithm}${info.bits ? ` (${info.bits} bits)` : ''} · SHA-256 ${info.fingerprint?.slice(0, 16)}…`;
+    const summary = !info.ok ? info.error : `${info.algorithm}${info.bits ? ` (${info.bits} bits)` : ''} · SHA-256 ${info.fingerprint.slice(0, 16)}…`;
     const name = fileName(f.uri);
     items.push({
       label: name,

@@ -1,3 +1,4 @@
 import type { Rule } from '../rule';
+import { policyDeprecated } from './policyDeprecated';
 
-export const deprecationRules: readonly Rule[] = [];
+export const deprecationRules: readonly Rule[] = [policyDeprecated];

@@ -1,0 +1,337 @@
+// Runs @sigstore/verify on a bundle (native, or converted from legacy cosign annotations) with the checks a
+// cosign/Kyverno policy asks for, and explains its errors. @sigstore/verify does the trust work — certificate
+// chains, SCTs, Rekor SETs, inclusion proofs, checkpoints, RFC 3161 timestamps; we choose thresholds, the key,
+// the hash, and we do the identity and key-equality checks it does not do the way cosign does.
+import { createPublicKey, KeyObject, X509Certificate as NodeX509Certificate } from 'node:crypto';
+import type { Bundle } from '@sigstore/bundle';
+import { dsse, X509Certificate } from '@sigstore/core';
+import { HashAlgorithm as ProtoHash } from '@sigstore/protobuf-specs';
+import { toSignedEntity, Verifier, VerificationError, PolicyError } from '@sigstore/verify';
+import type { SignedEntity, TrustMaterial } from '@sigstore/verify';
+import { certificateIdentity, checkRequirements, CertificateIdentity, IdentityRequirement, matchIdentity } from './identity';
+import { describeKey, HashAlgorithm, naturalHash, policyPublicKey, sameKey, verifyRaw } from './keys';
+import { abort, VerifyAbort, VerifyCode, VerifyFailure } from './result';
+import { certificatesFromPem, publicGoodTrustRoot, TrustRoot } from './trustRoot';
+
+/** Who must have signed. */
+export type SignerPolicy =
+  /** A public key (cosign `--key`, Kyverno `keys`). */
+  | { kind: 'key'; publicKey: string | KeyObject; hashAlgorithm?: HashAlgorithm }
+  /**
+   * A certificate named by the policy (Kyverno `certificates`): without a chain only its key counts (as in
+   * Kyverno); with a chain (leaf's issuers up to the root) the certificate must also chain to it.
+   */
+  | { kind: 'certificate'; certificate: string; certificateChain?: string; hashAlgorithm?: HashAlgorithm }
+  /** The signature's own certificate, chained to the trust root's CAs, with one of these identities (empty = any). */
+  | { kind: 'keyless'; identities?: IdentityRequirement[]; hashAlgorithm?: HashAlgorithm };
+
+export interface VerificationOptions {
+  signer: SignerPolicy;
+  /** CAs, Rekor/CT log keys and TSAs; default: the Sigstore public-good trusted root shipped with @sigstore/tuf. */
+  trustRoot?: TrustRoot;
+  /** Kyverno `rekor.ignoreTlog`, cosign `--insecure-ignore-tlog`: no transparency-log proof needed (or checked). */
+  ignoreTlog?: boolean;
+  /** Kyverno `ctlog.ignoreSCT`, cosign `--insecure-ignore-sct`: no certificate transparency proof needed. */
+  ignoreSCT?: boolean;
+  /** The time certificates must be valid at when nothing signed says when the signature was made. Default: now. */
+  now?: Date;
+}
+
+export interface SignerDetails {
+  kind: 'key' | 'certificate';
+  /** e.g. `ECDSA P-256`, `RSA 4096`, `Ed25519`. */
+  keyAlgorithm: string;
+  /** The signing certificate's identity (certificate and keyless policies, or when the signature carries one). */
+  certificate?: CertificateIdentity;
+  /** Which `identities[]` entry matched (keyless). */
+  identityIndex?: number;
+}
+
+export interface EngineSuccess {
+  signer: SignerDetails;
+  /** Rekor's integrated time, when a verified entry has one. */
+  integratedTime?: Date;
+  /** What was verified, in words, for hovers and reports. */
+  checked: string[];
+}
+
+/** How the signed content is checked: the bytes fed to the signature check and the hash cosign would use. */
+export interface ContentHashing {
+  /** Legacy cosign: the policy's hash (default sha256) for both payloads and DSSE. Bundles: their own. */
+  legacy: boolean;
+  /** Bytes an RFC 3161 timestamp is over when they are not the raw signature (legacy attestations: the envelope). */
+  timestampedBytes?: Buffer;
+}
+
+export function runVerification(bundle: Bundle, artifact: Buffer | undefined, options: VerificationOptions, hashing: ContentHashing): EngineSuccess {
+  const trust = options.trustRoot ?? publicGoodTrustRoot();
+  const signer = options.signer;
+  if (signer.kind === 'keyless') checkRequirements(signer.identities ?? []);
+  const policyKey = signer.kind === 'key' ? policyPublicKey(signer.publicKey) : undefined;
+  const policyCert = signer.kind === 'certificate' ? certificatesFromPem(signer.certificate, 'policy certificate')[0] : undefined;
+  const chainMode = signer.kind === 'keyless' || (signer.kind === 'certificate' && !!signer.certificateChain?.trim());
+  const fixedKey = policyKey ?? (policyCert && !chainMode ? policyPublicKey(certKey(policyCert)) : undefined);
+
+  let entity: SignedEntity;
+  try {
+    entity = toSignedEntity(bundle, artifact);
+  } catch (e) {
+    return abort('malformed-signature', `The signature material cannot be read: ${(e as Error).message}.`);
+  }
+  const embeddedCert = entity.key.$case === 'certificate' ? entity.key.certificate : undefined;
+  const checked: string[] = [];
+
+  // Key selection, as cosign does it.
+  let material: TrustMaterial;
+  if (fixedKey) {
+    if (embeddedCert && !sameKey(certKey(embeddedCert), fixedKey)) {
+      abort('key-mismatch', `The signature's certificate holds a different key (${describeKey(certKey(embeddedCert))}) than the one the policy names: signed by another key.`);
+    }
+    entity = { ...entity, key: { $case: 'public-key', hint: 'policy' } };
+    material = { ...trust.parts, publicKey: () => ({ publicKey: fixedKey, validFor: () => true }) };
+  } else if (signer.kind === 'certificate') {
+    // Only the policy's certificate may sign; it must chain to the policy's chain.
+    if (embeddedCert && !sameKey(certKey(embeddedCert), certKey(policyCert!))) {
+      abort('key-mismatch', "The signature's certificate is not the certificate the policy names: signed by another key.");
+    }
+    const chain = certificatesFromPem(signer.certificateChain!, 'policy certificate chain');
+    entity = { ...entity, key: { $case: 'certificate', certificate: policyCert! } };
+    material = { ...trust.parts, certificateAuthorities: [{ certChain: chain, validFor: { start: new Date(0), end: new Date(8640000000000000) } }], publicKey: noKeys };
+  } else {
+    if (!embeddedCert) {
+      abort('key-mismatch', 'The signature has no certificate but the policy is keyless: it was signed with a key (use a keys attestor) or the certificate annotation is missing.');
+    }
+    material = { ...trust.parts, publicKey: noKeys };
+  }
+
+  // Transparency log: dropped entirely when ignored (cosign does not look at it then); required otherwise.
+  if (options.ignoreTlog) {
+    entity = { ...entity, tlogEntries: [], timestamps: entity.timestamps.filter((t) => t.$case !== 'transparency-log') };
+    checked.push('transparency log not checked (the policy ignores it)');
+  } else if (entity.tlogEntries.length === 0) {
+    abort(
+      'tlog-missing',
+      hashing.legacy
+        ? 'No transparency-log entry and the policy does not ignore the log: the signature has no dev.sigstore.cosign/bundle annotation (signed with --tlog-upload=false?). cosign would search Rekor online; offline it fails. Set ignoreTlog if the signer never uploads.'
+        : 'No transparency-log entry in the bundle and the policy does not ignore the log.',
+    );
+  }
+  // RFC 3161 timestamps only count when some TSA is trusted (cosign ignores them otherwise).
+  if (material.timestampAuthorities.length === 0) entity = { ...entity, timestamps: entity.timestamps.filter((t) => t.$case !== 'timestamp-authority') };
+
+  const usesCertificate = entity.key.$case === 'certificate';
+  let verificationTime: Date | undefined;
+  if (usesCertificate && entity.timestamps.length === 0 && options.ignoreTlog) {
+    // Nothing signed says when the signature was made: the certificate must be valid now (sigstore-go
+    // WithCurrentTime; cosign: "expected a signed timestamp to verify an expired certificate").
+    verificationTime = options.now ?? new Date();
+    entity = { ...entity, timestamps: [currentTime(verificationTime)] };
+  }
+
+  entity = { ...entity, signature: hashAwareContent(bundle, entity, artifact, signer.hashAlgorithm, hashing) };
+  const verifier = new Verifier(material, {
+    tlogThreshold: options.ignoreTlog ? 0 : 1,
+    ctlogThreshold: usesCertificate && !options.ignoreSCT ? 1 : 0,
+    timestampThreshold: usesCertificate ? 1 : 0,
+  });
+
+  let key: KeyObject;
+  try {
+    key = verifier.verify(entity).key;
+  } catch (e) {
+    throw new VerifyAbort(explain(e, { trust, fixedKey, cert: usesCertificate ? (entity.key as { certificate: X509Certificate }).certificate : undefined, verificationTime }));
+  }
+
+  if (!options.ignoreTlog) {
+    checkLogEntryKeys(entity, key);
+    checked.push(`transparency-log entry verified against ${trust.source}`);
+  }
+  const integratedTime = entity.tlogEntries.map((t) => Number(t.integratedTime)).find((t) => t > 0);
+
+  const details: SignerDetails = { kind: usesCertificate ? 'certificate' : 'key', keyAlgorithm: describeKey(key) };
+  if (usesCertificate) {
+    const cert = (entity.key as { certificate: X509Certificate }).certificate;
+    details.certificate = certificateIdentity(cert);
+    checked.push(`certificate chains to ${signer.kind === 'certificate' ? 'the policy certificate chain' : trust.source}${verificationTime ? ` and is valid now (${verificationTime.toISOString()})` : ' and was valid when signed'}`);
+    if (!options.ignoreSCT) checked.push('signed certificate timestamp (SCT) verified');
+    if (signer.kind === 'keyless') {
+      const matched = matchIdentity(details.certificate, signer.identities ?? []);
+      if (!matched.ok) throw new VerifyAbort(matched);
+      if (matched.index >= 0) details.identityIndex = matched.index;
+      checked.push(matched.index >= 0 ? `certificate identity ${details.certificate.subjectAlternativeNames.join(', ')} (issuer ${details.certificate.issuer ?? 'none'}) matches the policy` : 'no identity constraint in the policy');
+    }
+  } else if (embeddedCert) {
+    details.certificate = certificateIdentity(embeddedCert);
+  }
+  checked.unshift(`signature verified with ${fixedKey ? 'the policy key' : 'the certificate key'} (${details.keyAlgorithm})`);
+  return { signer: details, integratedTime: integratedTime ? new Date(integratedTime * 1000) : undefined, checked };
+}
+
+const noKeys: TrustMaterial['publicKey'] = (hint) => {
+  throw new VerificationError({ code: 'PUBLIC_KEY_ERROR', message: `no policy key for hint ${hint}` });
+};
+
+function certKey(cert: X509Certificate): KeyObject {
+  return policyPublicKey(createPublicKey({ key: cert.publicKey, format: 'der', type: 'spki' }));
+}
+
+/** A pseudo log timestamp standing for "the time of verification" (only its time is read by the verifier). */
+function currentTime(at: Date): SignedEntity['timestamps'][number] {
+  return {
+    $case: 'transparency-log',
+    tlogEntry: {
+      logIndex: '0',
+      logId: { keyId: Buffer.from('verification-time') },
+      kindVersion: { kind: 'none', version: '0' },
+      integratedTime: String(Math.floor(at.getTime() / 1000)),
+      inclusionPromise: { signedEntryTimestamp: Buffer.alloc(0) },
+      inclusionProof: undefined,
+      canonicalizedBody: Buffer.alloc(0),
+    },
+  };
+}
+
+const PROTO_HASH: Partial<Record<ProtoHash, HashAlgorithm>> = {
+  [ProtoHash.SHA2_256]: 'sha256',
+  [ProtoHash.SHA2_384]: 'sha384',
+  [ProtoHash.SHA2_512]: 'sha512',
+};
+
+/**
+ * The library hashes message signatures with the bundle's digest algorithm and DSSE with OpenSSL's default for
+ * the key, and cannot verify Ed25519 message signatures at all. Swap in a check with cosign's hash choice.
+ */
+function hashAwareContent(bundle: Bundle, entity: SignedEntity, artifact: Buffer | undefined, policyHash: HashAlgorithm | undefined, hashing: ContentHashing): SignedEntity['signature'] {
+  const inner = entity.signature;
+  let data: Buffer;
+  let hashFor: (key: KeyObject) => HashAlgorithm | undefined;
+  if (bundle.content.$case === 'dsseEnvelope') {
+    const env = bundle.content.dsseEnvelope;
+    data = dsse.preAuthEncoding(env.payloadType, env.payload);
+    hashFor = (key) => policyHash ?? (hashing.legacy ? 'sha256' : naturalHash(key));
+  } else {
+    if (!artifact) abort('malformed-signature', 'A message-signature bundle needs the signed bytes (the artifact) to be verified.');
+    data = artifact;
+    const bundleHash = PROTO_HASH[bundle.content.messageSignature.messageDigest.algorithm];
+    hashFor = () => policyHash ?? (hashing.legacy ? 'sha256' : bundleHash);
+  }
+  return {
+    signature: hashing.timestampedBytes ?? inner.signature,
+    compareSignature: (s) => inner.compareSignature(s),
+    compareDigest: (d) => inner.compareDigest(d),
+    compareSignedDigest: (d) => inner.compareSignedDigest(d),
+    verifySignature: (key) => verifyRaw(key, data, inner.signature, hashFor(key)),
+  };
+}
+
+/** cosign compares the key or certificate recorded in the log entry with the verifying one; the library does not. */
+function checkLogEntryKeys(entity: SignedEntity, key: KeyObject): void {
+  for (const entry of entity.tlogEntries) {
+    let body: unknown;
+    try {
+      body = JSON.parse(entry.canonicalizedBody.toString('utf8'));
+    } catch {
+      continue; // already rejected by the library if it mattered
+    }
+    const recorded = recordedKeys(body);
+    if (recorded.length > 0 && !recorded.some((k) => sameKey(k, key))) {
+      abort('key-mismatch', `The transparency-log entry (index ${entry.logIndex}) records another key or certificate than the one that verifies the signature.`);
+    }
+  }
+}
+
+function recordedKeys(node: unknown, out: KeyObject[] = [], depth = 0): KeyObject[] {
+  if (depth > 8 || !node || typeof node !== 'object') return out;
+  for (const [name, value] of Object.entries(node as Record<string, unknown>)) {
+    if (typeof value === 'string' && value.length > 40) {
+      const key = keyFromBase64(value, name === 'rawBytes');
+      if (key) out.push(key);
+    } else {
+      recordedKeys(value, out, depth + 1);
+    }
+  }
+  return out;
+}
+
+function keyFromBase64(value: string, der: boolean): KeyObject | undefined {
+  const bytes = Buffer.from(value, 'base64');
+  try {
+    const text = bytes.toString('utf8');
+    if (!der && text.startsWith('-----BEGIN CERTIFICATE')) return new NodeX509Certificate(text).publicKey;
+    if (!der && text.startsWith('-----BEGIN PUBLIC KEY')) return createPublicKey(text);
+    if (der) {
+      try {
+        return new NodeX509Certificate(bytes).publicKey;
+      } catch {
+        return createPublicKey({ key: bytes, format: 'der', type: 'spki' });
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+interface ExplainContext {
+  trust: TrustRoot;
+  fixedKey?: KeyObject;
+  cert?: X509Certificate;
+  verificationTime?: Date;
+}
+
+/** @sigstore/verify's error → our code and a sentence a user understands. */
+function explain(e: unknown, ctx: ExplainContext): VerifyFailure {
+  if (e instanceof VerifyAbort) return e.failure;
+  if (!(e instanceof VerificationError || e instanceof PolicyError)) {
+    return { ok: false, code: 'malformed-signature', reason: `The signature material cannot be verified: ${(e as Error)?.message ?? String(e)}.` };
+  }
+  const message = e.message;
+  const cause = (e.cause as Error | undefined)?.message;
+  const fail = (code: VerifyCode, reason: string) => ({ ok: false as const, code, reason });
+  switch (e.code) {
+    case 'SIGNATURE_ERROR':
+      return fail(
+        'signature-mismatch',
+        ctx.fixedKey
+          ? `The signature does not verify with the policy key (${describeKey(ctx.fixedKey)}): signed by another key, or the signed payload was changed.`
+          : 'The signature does not verify with the key in its certificate: the signed payload was changed or the signature is corrupt.',
+      );
+    case 'CERTIFICATE_ERROR': {
+      const detail = cause ?? message;
+      if (/SCTs, got 0/.test(message)) {
+        return fail('sct-invalid', 'The certificate carries no signed certificate timestamp (SCT) and the policy does not ignore SCTs (set ignoreSCT for certificates from a private CA).');
+      }
+      if (/SCT/.test(message)) return fail('sct-invalid', `The certificate's SCT does not verify against the CT log keys of ${ctx.trust.source}.`);
+      if (/not valid or expired/.test(detail)) {
+        const when = ctx.verificationTime ? `now (${ctx.verificationTime.toISOString()}), and no transparency-log or timestamp proof says it was used while valid` : 'at the time the signature was logged or timestamped';
+        const validity = ctx.cert ? ` (valid ${ctx.cert.notBefore.toISOString()} to ${ctx.cert.notAfter.toISOString()})` : '';
+        return fail('certificate-expired', `The signing certificate${validity} or its chain was not valid ${when}.`);
+      }
+      if (!cause && /Failed to verify certificate chain/.test(message)) {
+        return fail('certificate-untrusted', `No certificate authority of ${ctx.trust.source} was valid when the certificate was used.`);
+      }
+      return fail('certificate-untrusted', `The signing certificate does not chain to a certificate authority of ${ctx.trust.source} (${detail}).`);
+    }
+    case 'TLOG_INCLUSION_PROMISE_ERROR':
+      return fail('tlog-invalid', `The transparency-log promise (SET) does not verify against the Rekor keys of ${ctx.trust.source}: the entry was altered or comes from an untrusted log.`);
+    case 'TLOG_INCLUSION_PROOF_ERROR':
+    case 'TLOG_MISSING_INCLUSION_ERROR':
+      return fail('tlog-invalid', `The transparency-log inclusion could not be verified against ${ctx.trust.source} (${message}).`);
+    case 'TLOG_BODY_ERROR':
+      return fail('tlog-invalid', `The transparency-log entry does not describe this signature (${message}).`);
+    case 'TLOG_ERROR':
+      return /got 0/.test(message)
+        ? fail('tlog-missing', 'No verified transparency-log entry and the policy does not ignore the log.')
+        : fail('tlog-invalid', `Transparency-log entries are not acceptable (${message}).`);
+    case 'TIMESTAMP_ERROR':
+      return /timestamps, got 0/.test(message)
+        ? fail('timestamp-invalid', 'Nothing signed says when the signature was made (no Rekor integrated time, no trusted RFC 3161 timestamp), so the certificate cannot be checked.')
+        : fail('timestamp-invalid', `A signed timestamp does not verify against ${ctx.trust.source} (${message}).`);
+    case 'PUBLIC_KEY_ERROR':
+      return fail('key-mismatch', `No key to verify with: ${message}.`);
+    case 'UNTRUSTED_SIGNER_ERROR':
+      return fail('identity-mismatch', message);
+    default:
+      return fail('malformed-signature', `${e.code}: ${message}.`);
+  }
+}

@@ -1,0 +1,236 @@
+// Certificate identities (SANs, OIDC issuer, Fulcio extensions) and the policy matchers applied to them.
+// Matching is ours, never @sigstore/verify's: its SAN policy compiles a string into an unanchored JS regexp,
+// so `cody@soyland.com` would accept `xcody@soyland.com.evil`.
+import type { X509Certificate } from '@sigstore/core';
+import { wildcardMatch } from '../service/image/wildcard';
+import { compileRe2 } from './re2';
+import { abort, failure, VerifyFailure } from './result';
+
+const FULCIO_ARC = '1.3.6.1.4.1.57264.1.';
+/** OID of the otherName SAN Fulcio uses for usernames. */
+const FULCIO_USERNAME_SAN = '1.3.6.1.4.1.57264.1.7';
+
+/**
+ * Fulcio certificate extensions by the names cosign, Kyverno (`additionalExtensions`) and sigstore-go use.
+ * Arcs 1–6 hold the raw string; 8 and later a DER UTF8String (Fulcio docs/oid-info.md).
+ */
+export const FULCIO_EXTENSIONS: Record<string, number> = {
+  oidcIssuer: 1,
+  githubWorkflowTrigger: 2,
+  githubWorkflowSha: 3,
+  githubWorkflowName: 4,
+  githubWorkflowRepository: 5,
+  githubWorkflowRef: 6,
+  issuer: 8,
+  buildSignerURI: 9,
+  buildSignerDigest: 10,
+  runnerEnvironment: 11,
+  sourceRepositoryURI: 12,
+  sourceRepositoryDigest: 13,
+  sourceRepositoryRef: 14,
+  sourceRepositoryIdentifier: 15,
+  sourceRepositoryOwnerURI: 16,
+  sourceRepositoryOwnerIdentifier: 17,
+  buildConfigURI: 18,
+  buildConfigDigest: 19,
+  buildTrigger: 20,
+  runInvocationURI: 21,
+  sourceRepositoryVisibilityAtSigning: 22,
+};
+
+export interface CertificateIdentity {
+  /** Every subject alternative name (email, URI, DNS, IP, Fulcio username), as cosign lists them. */
+  subjectAlternativeNames: string[];
+  /** OIDC issuer: Fulcio extension .8, else the deprecated .1 (what cosign compares). */
+  issuer?: string;
+  /** Fulcio extensions present, by name (see FULCIO_EXTENSIONS) — unknown arcs by dotted OID. */
+  extensions: Record<string, string>;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+export function certificateIdentity(cert: X509Certificate): CertificateIdentity {
+  const extensions: Record<string, string> = {};
+  const names = Object.fromEntries(Object.entries(FULCIO_EXTENSIONS).map(([name, arc]) => [arc, name]));
+  for (const ext of cert.extensions) {
+    const oid = ext.subs[0].toOID();
+    if (!oid.startsWith(FULCIO_ARC)) continue;
+    const arc = Number(oid.slice(FULCIO_ARC.length));
+    const value = readExtensionValue(cert, oid, arc);
+    if (value !== undefined) extensions[names[arc] ?? oid] = value;
+  }
+  return {
+    subjectAlternativeNames: subjectAlternativeNames(cert),
+    issuer: extensions.issuer ?? extensions.oidcIssuer,
+    extensions,
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+  };
+}
+
+function readExtensionValue(cert: X509Certificate, oid: string, arc: number): string | undefined {
+  const ext = cert.extension(oid);
+  if (!ext) return undefined;
+  try {
+    // Arcs below 7 predate Fulcio's switch to DER-encoded values.
+    return arc < 7 ? ext.value.toString('utf8') : ext.valueObj.subs[0].value.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function subjectAlternativeNames(cert: X509Certificate): string[] {
+  const ext = cert.extSubjectAltName;
+  if (!ext) return [];
+  const out: string[] = [];
+  // extnValue is an OCTET STRING wrapping the GeneralNames SEQUENCE.
+  for (const name of ext.valueObj.subs[0]?.subs ?? []) {
+    const tag = name.tag;
+    if (tag.isContextSpecific(1) || tag.isContextSpecific(2) || tag.isContextSpecific(6)) {
+      out.push(name.value.toString('ascii')); // rfc822Name, dNSName, URI
+    } else if (tag.isContextSpecific(7)) {
+      out.push(ipString(name.value));
+    } else if (tag.isContextSpecific(0)) {
+      try {
+        if (name.subs[0].toOID() === FULCIO_USERNAME_SAN) out.push(name.subs[1].subs[0].value.toString('utf8'));
+      } catch {
+        // an otherName we cannot read is not an identity cosign would match either
+      }
+    }
+  }
+  return out;
+}
+
+function ipString(bytes: Buffer): string {
+  if (bytes.length === 4) return Array.from(bytes).join('.');
+  const groups: string[] = [];
+  for (let i = 0; i + 1 < bytes.length; i += 2) groups.push(bytes.readUInt16BE(i).toString(16));
+  return groups.join(':');
+}
+
+// ---- matchers ---------------------------------------------------------------------------------------------
+
+/**
+ * How one policy string is compared: `exact` (cosign `--certificate-identity`, ImageValidatingPolicy,
+ * ClusterImagePolicy), `wildcard` (Kyverno ClusterPolicy keyless `subject`/`issuer`/`additionalExtensions`,
+ * go-wildcard, anchored), `regexp` (`*RegExp` fields: Go RE2, unanchored).
+ */
+export type StringMatcher = { exact: string } | { wildcard: string } | { regexp: string };
+
+export interface IdentityRequirement {
+  /** Passes when any SAN matches any of these; omitted or empty = any subject. */
+  subject?: StringMatcher[];
+  /** Every matcher must accept the issuer; omitted or empty = any issuer. */
+  issuer?: StringMatcher[];
+  /** Extension name (FULCIO_EXTENSIONS) or dotted OID → matcher; every one must match. */
+  extensions?: Record<string, StringMatcher>;
+}
+
+export function describeMatcher(m: StringMatcher): string {
+  if ('exact' in m) return m.exact;
+  if ('wildcard' in m) return `${m.wildcard} (wildcard)`;
+  return `/${m.regexp}/ (regexp)`;
+}
+
+export function matches(m: StringMatcher, value: string): boolean {
+  if ('exact' in m) return m.exact === value;
+  if ('wildcard' in m) return wildcardMatch(m.wildcard, value);
+  const compiled = compileRe2(m.regexp);
+  if (!compiled.ok) abort('invalid-policy', `The regular expression ${m.regexp} is not valid RE2: ${compiled.error}.`);
+  return compiled.regexp.test(value);
+}
+
+/** Fails with `invalid-policy` before any crypto when a requirement cannot be evaluated. */
+export function checkRequirements(requirements: IdentityRequirement[]): void {
+  for (const req of requirements) {
+    const all = [...(req.subject ?? []), ...(req.issuer ?? []), ...Object.values(req.extensions ?? {})];
+    for (const m of all) {
+      if ('regexp' in m) {
+        const compiled = compileRe2(m.regexp);
+        if (!compiled.ok) abort('invalid-policy', `The regular expression ${m.regexp} is not valid RE2: ${compiled.error}.`);
+      }
+    }
+    for (const key of Object.keys(req.extensions ?? {})) extensionKey(key);
+  }
+}
+
+function extensionKey(key: string): string {
+  if (key in FULCIO_EXTENSIONS) return key;
+  if (key.startsWith(FULCIO_ARC)) {
+    const arc = Number(key.slice(FULCIO_ARC.length));
+    const name = Object.entries(FULCIO_EXTENSIONS).find(([, a]) => a === arc)?.[0];
+    return name ?? key;
+  }
+  return abort(
+    'invalid-policy',
+    `Unknown certificate extension ${key}: use a Fulcio extension name (${Object.keys(FULCIO_EXTENSIONS).slice(0, 6).join(', ')}, …) or its OID.`,
+  );
+}
+
+/** The first requirement the identity satisfies, or a failure explaining the closest miss. */
+export function matchIdentity(identity: CertificateIdentity, requirements: IdentityRequirement[]): { ok: true; index: number } | VerifyFailure {
+  if (requirements.length === 0) return { ok: true, index: -1 };
+  const misses: string[] = [];
+  for (let i = 0; i < requirements.length; i++) {
+    const miss = requirementMiss(identity, requirements[i]);
+    if (miss === undefined) return { ok: true, index: i };
+    misses.push(miss);
+  }
+  const reason = misses.length === 1 ? misses[0] : `No listed identity matches: ${misses.map((m, i) => `(${i + 1}) ${m}`).join(' ')}`;
+  return failure('identity-mismatch', reason);
+}
+
+function requirementMiss(identity: CertificateIdentity, req: IdentityRequirement): string | undefined {
+  const subjects = req.subject ?? [];
+  if (subjects.length > 0 && !identity.subjectAlternativeNames.some((san) => subjects.some((m) => matches(m, san)))) {
+    const have = identity.subjectAlternativeNames.length ? identity.subjectAlternativeNames.join(', ') : '(no subject alternative name)';
+    return `Certificate identity is ${have}, policy wants ${subjects.map(describeMatcher).join(' or ')}.`;
+  }
+  for (const m of req.issuer ?? []) {
+    if (identity.issuer === undefined || !matches(m, identity.issuer)) {
+      return `Certificate OIDC issuer is ${identity.issuer ?? '(none)'}, policy wants ${describeMatcher(m)}.`;
+    }
+  }
+  for (const [key, m] of Object.entries(req.extensions ?? {})) {
+    const name = extensionKey(key);
+    const value = identity.extensions[name];
+    if (value === undefined || !matches(m, value)) {
+      return `Certificate extension ${name} is ${value ?? '(absent)'}, policy wants ${describeMatcher(m)}.`;
+    }
+  }
+  return undefined;
+}
+
+/** A Kyverno ClusterPolicy keyless attestor as an identity requirement (kyverno cosign.go matchCertificateData). */
+export function kyvernoKeylessRequirement(keyless: {
+  subject?: string;
+  subjectRegExp?: string;
+  issuer?: string;
+  issuerRegExp?: string;
+  additionalExtensions?: Record<string, string>;
+}): IdentityRequirement {
+  const subject: StringMatcher[] = [];
+  if (keyless.subject) subject.push({ wildcard: keyless.subject });
+  if (keyless.subjectRegExp) subject.push({ regexp: keyless.subjectRegExp });
+  const issuer: StringMatcher[] = [];
+  if (keyless.issuer) issuer.push({ wildcard: keyless.issuer });
+  if (keyless.issuerRegExp) issuer.push({ regexp: keyless.issuerRegExp });
+  const extensions = Object.fromEntries(Object.entries(keyless.additionalExtensions ?? {}).map(([k, v]) => [k, { wildcard: v } as StringMatcher]));
+  return { subject, issuer, extensions };
+}
+
+/** cosign `--certificate-identity[-regexp]` / `--certificate-oidc-issuer[-regexp]`, ImageValidatingPolicy and ClusterImagePolicy identities. */
+export function exactIdentityRequirement(identity: {
+  subject?: string;
+  subjectRegExp?: string;
+  issuer?: string;
+  issuerRegExp?: string;
+}): IdentityRequirement {
+  const subject: StringMatcher[] = [];
+  if (identity.subject) subject.push({ exact: identity.subject });
+  if (identity.subjectRegExp) subject.push({ regexp: identity.subjectRegExp });
+  const issuer: StringMatcher[] = [];
+  if (identity.issuer) issuer.push({ exact: identity.issuer });
+  if (identity.issuerRegExp) issuer.push({ regexp: identity.issuerRegExp });
+  return { subject, issuer };
+}
