@@ -6,6 +6,8 @@ export type SeverityOverride = 'error' | 'warning' | 'information' | 'hint' | 'o
 export interface ServiceSettings {
   /** Per-code severity overrides, e.g. `{ "image-not-pinned": "warning" }`. */
   severity: Record<string, SeverityOverride>;
+  /** Where the rule docs are (docs/rules.md as shipped); diagnostics link to `<docsUrl>#<code>` when set. */
+  docsUrl?: string;
 }
 
 export const defaultSettings: ServiceSettings = { severity: {} };

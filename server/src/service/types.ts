@@ -67,4 +67,3 @@ export interface CompletionList { isIncomplete: boolean; items: CompletionItem[]
 export interface Hover { contents: MarkupContent; range?: Range }
 
 export const SOURCE = 'image-trust';
-export const DOCS_BASE = 'https://github.com/image-trust/image-trust/blob/main/docs/rules.md';

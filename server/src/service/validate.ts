@@ -5,20 +5,21 @@ import { rangeAt } from './document/yamlFile';
 import type { Rule, Report } from './rules/rule';
 import { allRules } from './rules';
 import { applySeverityOverride, ServiceSettings } from './settings';
-import { Diagnostic, DOCS_BASE, SOURCE } from './types';
+import { Diagnostic, SOURCE } from './types';
+import type { WorkspaceView } from './workspace/policyIndex';
 
-export function validateFile(file: YamlFile, settings: ServiceSettings, rules: readonly Rule[] = allRules): Diagnostic[] {
+export function validateFile(file: YamlFile, settings: ServiceSettings, rules: readonly Rule[] = allRules, workspace?: WorkspaceView): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const doc of file.docs) {
     for (const rule of rules) {
       if (!rule.appliesTo.includes(doc.kind)) continue;
-      runRule(rule, file, doc, settings, out);
+      runRule(rule, file, doc, settings, out, workspace);
     }
   }
   return out;
 }
 
-function runRule(rule: Rule, file: YamlFile, doc: YamlDoc, settings: ServiceSettings, out: Diagnostic[]): void {
+function runRule(rule: Rule, file: YamlFile, doc: YamlDoc, settings: ServiceSettings, out: Diagnostic[], workspace?: WorkspaceView): void {
   const report = (r: Report) => {
     const code = r.code ?? rule.id;
     const severity = applySeverityOverride(code, r.severity ?? rule.severity, settings);
@@ -30,14 +31,14 @@ function runRule(rule: Rule, file: YamlFile, doc: YamlDoc, settings: ServiceSett
       code,
       source: SOURCE,
       message: r.message,
-      codeDescription: { href: `${DOCS_BASE}#${code}` },
     };
+    if (settings.docsUrl) d.codeDescription = { href: `${settings.docsUrl}#${code}` };
     if (r.tags) d.tags = r.tags;
     if (r.data !== undefined) d.data = r.data;
     out.push(d);
   };
   try {
-    rule.check({ file, doc, settings, report });
+    rule.check({ file, doc, settings, workspace, report });
   } catch (err) {
     // A rule bug must not take the other diagnostics down; surface it where it can be reported.
     report({ offsets: [doc.start, doc.start], message: `internal error in rule ${rule.id}: ${(err as Error).message}`, code: 'internal-error' });
