@@ -22,25 +22,42 @@ export interface YamlFile {
   docs: YamlDoc[];
 }
 
+/** Options of every parse; the incremental re-parser (incremental.ts) must use the same ones. */
+export const yamlParseOptions = { prettyErrors: false, uniqueKeys: false, strict: false } as const;
+
 export function parseYamlFile(uri: string, text: string, version = 0): YamlFile {
-  const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false });
+  const parsed = parseAllDocuments(text, yamlParseOptions);
+  const lineCounter = lineCounterOf(text);
   const list = Array.isArray(parsed) ? parsed : [];
-  const docs = list.map((doc, index) => {
-    const root = doc.contents;
-    const apiVersion = scalarString(isMap(root) ? root.get('apiVersion', true) : undefined);
-    const kindName = scalarString(isMap(root) ? root.get('kind', true) : undefined);
-    return {
-      index,
-      doc,
-      kind: classify(apiVersion, kindName, uri),
-      apiVersion,
-      kindName,
-      start: doc.range[0],
-      end: doc.range[2],
-    };
-  });
+  const docs = list.map((doc, index) => describeDoc(doc, index, uri));
   return { uri, version, text, lineCounter, docs };
+}
+
+/**
+ * Line starts from the text itself. Not the parser's `lineCounter` option: after a stream-level error the parser
+ * skips the line breaks inside the tokens it rejects, and every position after that would be off.
+ */
+export function lineCounterOf(text: string): LineCounter {
+  const counter = new LineCounter();
+  counter.addNewLine(0);
+  for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) counter.addNewLine(nl + 1);
+  return counter;
+}
+
+/** Wraps a parsed document with its kind and offsets. */
+export function describeDoc(doc: Document.Parsed, index: number, uri: string): YamlDoc {
+  const root = doc.contents;
+  const apiVersion = scalarString(isMap(root) ? root.get('apiVersion', true) : undefined);
+  const kindName = scalarString(isMap(root) ? root.get('kind', true) : undefined);
+  return {
+    index,
+    doc,
+    kind: classify(apiVersion, kindName, uri),
+    apiVersion,
+    kindName,
+    start: doc.range[0],
+    end: doc.range[2],
+  };
 }
 
 export function scalarString(node: unknown): string | undefined {
@@ -113,8 +130,16 @@ export function asMap(node: unknown): YAMLMap<Scalar, Node | null> | undefined {
   return isMap(node) ? (node as YAMLMap<Scalar, Node | null>) : undefined;
 }
 
-/** The document whose text contains `offset` (the last one when past the end). */
+/**
+ * The document whose text contains `offset`: a document owns the text from its start (its `---` line, if any)
+ * up to the next document's start, so blank or comment lines between two documents belong to the earlier one
+ * and text before the first document to the first one.
+ */
 export function docAtOffset(file: YamlFile, offset: number): YamlDoc | undefined {
-  for (const d of file.docs) if (offset >= d.start && offset <= d.end) return d;
-  return file.docs[file.docs.length - 1];
+  let found = file.docs[0];
+  for (const d of file.docs) {
+    if (d.start > offset) break;
+    found = d;
+  }
+  return found;
 }
