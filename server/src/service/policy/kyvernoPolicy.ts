@@ -31,8 +31,39 @@ export function specOf(doc: YamlDoc): YAMLMap<Scalar, Node | null> | undefined {
   return asMap(asMap(doc.doc.contents)?.get('spec', true));
 }
 
+// Some fifty rules walk the same views on every keystroke. Parsed trees are never mutated (an edit yields new
+// nodes for what changed), so the views are cached per node object.
+function cachedBy<K extends object, V>(compute: (key: K) => V): (key: K) => V {
+  const cache = new WeakMap<K, V>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      cache.set(key, value);
+    }
+    return value;
+  };
+}
+
+const rulesOfDocument = cachedBy((doc: YamlDoc['doc']) => computePolicyRules(doc));
+const entriesOfDocument = cachedBy((doc: YamlDoc['doc']) => computeVerifyImagesEntries(rulesOfDocument(doc)));
+const setsOfEntry = cachedBy((node: YAMLMap<Scalar, Node | null>) => computeAttestorSets(node));
+
 export function policyRules(doc: YamlDoc): PolicyRuleView[] {
-  const rules = specOf(doc)?.get('rules', true);
+  return rulesOfDocument(doc.doc);
+}
+
+export function verifyImagesEntries(doc: YamlDoc): VerifyImagesView[] {
+  return entriesOfDocument(doc.doc);
+}
+
+/** Attestor sets of an entry: its `attestors[]` and every `attestations[].attestors[]`, recursively through nested `attestor`. */
+export function attestorSets(entry: VerifyImagesView): AttestorSetView[] {
+  return setsOfEntry(entry.node).map((s) => ({ ...s, path: [...entry.path, ...s.path], entries: s.entries.map((e) => ({ node: e.node, path: [...entry.path, ...e.path] })) }));
+}
+
+function computePolicyRules(document: YamlDoc['doc']): PolicyRuleView[] {
+  const rules = asMap(asMap(document.contents)?.get('spec', true))?.get('rules', true);
   const out: PolicyRuleView[] = [];
   seqItems(rules).forEach((node, index) => {
     const map = asMap(node);
@@ -43,9 +74,9 @@ export function policyRules(doc: YamlDoc): PolicyRuleView[] {
   return out;
 }
 
-export function verifyImagesEntries(doc: YamlDoc): VerifyImagesView[] {
+function computeVerifyImagesEntries(rules: PolicyRuleView[]): VerifyImagesView[] {
   const out: VerifyImagesView[] = [];
-  for (const rule of policyRules(doc)) {
+  for (const rule of rules) {
     seqItems(rule.node.get('verifyImages', true)).forEach((node, index) => {
       const map = asMap(node);
       if (map) out.push({ rule, index, node: map, path: [...rule.path, 'verifyImages', index] });
@@ -54,8 +85,8 @@ export function verifyImagesEntries(doc: YamlDoc): VerifyImagesView[] {
   return out;
 }
 
-/** Attestor sets of an entry: its `attestors[]` and every `attestations[].attestors[]`, recursively through nested `attestor`. */
-export function attestorSets(entry: VerifyImagesView): AttestorSetView[] {
+/** Attestor sets with paths relative to the entry (cached per entry node; `attestorSets` makes them absolute). */
+function computeAttestorSets(entryNode: YAMLMap<Scalar, Node | null>): AttestorSetView[] {
   const out: AttestorSetView[] = [];
   const collect = (setsNode: unknown, path: Path) => {
     seqItems(setsNode).forEach((setNode, i) => visitSet(setNode, [...path, i]));
@@ -76,9 +107,9 @@ export function attestorSets(entry: VerifyImagesView): AttestorSetView[] {
       if (isMap(nested)) visitSet(nested, [...e.path, 'attestor']);
     }
   };
-  collect(entry.node.get('attestors', true), [...entry.path, 'attestors']);
-  seqItems(entry.node.get('attestations', true)).forEach((att, k) => {
-    collect(asMap(att)?.get('attestors', true), [...entry.path, 'attestations', k, 'attestors']);
+  collect(entryNode.get('attestors', true), ['attestors']);
+  seqItems(entryNode.get('attestations', true)).forEach((att, k) => {
+    collect(asMap(att)?.get('attestors', true), ['attestations', k, 'attestors']);
   });
   return out;
 }
