@@ -1,11 +1,19 @@
 // The VS Code client: starts the language server lazily for YAML files and owns UI-only concerns.
+// Lens commands (`imageTrust.verifyImage`, `imageTrust.verifyRule`) run on the server: the language client
+// forwards them as workspace/executeCommand, and the server reports progress, updates the lenses and sends
+// each outcome back for the output channel. Only the palette prompt needs client UI.
 import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
+import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { verifyImagePrompt } from './commands/verifyImage';
+import { VerificationOutput } from './outputChannel';
+import {
+  SHOW_OUTPUT_COMMAND, VERIFICATION_RESULT_NOTIFICATION, VERIFY_IMAGE_PROMPT_COMMAND, VerificationResultParams, WORKSPACE_TRUST_NOTIFICATION,
+} from './protocol';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.stdio },
@@ -15,9 +23,20 @@ export async function activate(context: ExtensionContext): Promise<void> {
     documentSelector: [{ language: 'yaml' }],
     synchronize: { configurationSection: 'imageTrust' },
     diagnosticCollectionName: 'image-trust',
+    // In Restricted Mode the server never contacts a registry; it is told when trust is granted.
+    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
   };
+  const output = new VerificationOutput();
   client = new LanguageClient('imageTrust', 'Image Trust', serverOptions, clientOptions);
-  context.subscriptions.push(client);
+  const started = client;
+  context.subscriptions.push(
+    client,
+    output,
+    client.onNotification(VERIFICATION_RESULT_NOTIFICATION, (p: VerificationResultParams) => output.write(p)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void started.sendNotification(WORKSPACE_TRUST_NOTIFICATION, { trusted: true })),
+    vscode.commands.registerCommand(VERIFY_IMAGE_PROMPT_COMMAND, () => verifyImagePrompt(started, output)),
+    vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => output.show()),
+  );
   await client.start();
 }
 

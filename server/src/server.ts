@@ -1,23 +1,36 @@
 // The LSP adapter: document sync, settings and request routing. All logic lives in ./service.
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DidChangeConfigurationNotification } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { getLanguageService } from './service/languageService';
 import { defaultSettings, ServiceSettings } from './service/settings';
 import { isPolicyKind } from './service/document/classify';
 import { createWorkspaceFiles } from './workspaceFiles';
 import { registerCommands, SERVER_COMMANDS } from './commands';
+import { WorkspaceIndexer } from './workspaceIndexer';
+import { VerificationResults, withVerificationResults } from './commands/verifyResults';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let workspaceRoots: string[] = [];
-const service = getLanguageService({ workspace: createWorkspaceFiles(() => workspaceRoots) });
-let settings: ServiceSettings = defaultSettings;
+// The workspace's policies and manifest images, for coverage diagnostics and hovers on manifests.
+const indexer = new WorkspaceIndexer(() => workspaceRoots, revalidateManifests, (m) => connection.console.log(m));
+// Live verification results (lens titles, `image-signature-failed`) reach the service through its workspace view.
+const verificationResults = new VerificationResults();
+const service = getLanguageService({ workspace: createWorkspaceFiles(() => workspaceRoots), policyIndex: withVerificationResults(indexer.index, verificationResults) });
+// docs/rules.md ships inside the extension next to dist/: diagnostics' codes link to their section.
+const DOCS_URL = pathToFileURL(path.join(__dirname, '..', 'docs', 'rules.md')).toString();
+let settings: ServiceSettings = { ...defaultSettings, docsUrl: DOCS_URL };
 let canPullConfiguration = false;
+let canWatchFiles = false;
 
 connection.onInitialize((params) => {
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  canWatchFiles = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => f.uri);
   if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = [params.rootUri];
+  verifier.initialize(params);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -25,15 +38,21 @@ connection.onInitialize((params) => {
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll', 'source'] },
       executeCommandProvider: { commands: SERVER_COMMANDS },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'image-trust', version: '0.1.0' },
   };
 });
 
 connection.onInitialized(async () => {
+  // Index the workspace in the background: open documents are validated meanwhile, and again when it is done.
+  setImmediate(() => void indexer.scan());
+  if (canWatchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
   if (canPullConfiguration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'imageTrust' });
     await refreshSettings();
+    // Documents opened while settings were in flight were checked with the defaults.
+    documents.all().forEach(validate);
   }
 });
 
@@ -41,9 +60,9 @@ async function refreshSettings(): Promise<void> {
   if (!canPullConfiguration) return;
   try {
     const cfg = await connection.workspace.getConfiguration({ section: 'imageTrust' });
-    settings = { ...defaultSettings, severity: { ...(cfg?.severity ?? {}) } };
+    settings = { ...defaultSettings, severity: { ...(cfg?.severity ?? {}) }, docsUrl: DOCS_URL };
   } catch {
-    settings = defaultSettings;
+    settings = { ...defaultSettings, docsUrl: DOCS_URL };
   }
 }
 
@@ -65,11 +84,22 @@ function validate(doc: TextDocument): void {
   else connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
 }
 
-documents.onDidChangeContent((e) => validate(e.document));
+documents.onDidChangeContent((e) => {
+  indexer.documentChanged(parse(e.document));
+  validate(e.document);
+});
 documents.onDidClose((e) => {
+  indexer.documentClosed(e.document.uri);
   service.forget(e.document.uri);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
+
+connection.onDidChangeWatchedFiles((params) => void indexer.filesChanged(params.changes));
+
+/** Manifest diagnostics depend on the workspace's policies: re-run them when the policies change. */
+function revalidateManifests(): void {
+  for (const doc of documents.all()) if (parse(doc).docs.some((d) => d.kind === 'manifest')) validate(doc);
+}
 
 connection.onCompletion(async (params) => {
   const doc = documents.get(params.textDocument.uri);
@@ -87,7 +117,18 @@ connection.onCodeAction((params) => {
   return service.doCodeActions(parse(doc), params.range, params.context.diagnostics as never);
 });
 
-registerCommands({ connection, documents, service });
+connection.onCodeLens((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  return doc ? service.doCodeLens(parse(doc)) : [];
+});
+
+const { verifier } = registerCommands({
+  connection, documents, service, workspace: indexer.index, results: verificationResults,
+  revalidate: (uri) => {
+    const doc = documents.get(uri);
+    if (doc) validate(doc);
+  },
+});
 
 documents.listen(connection);
 connection.listen();

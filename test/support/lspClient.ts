@@ -128,6 +128,7 @@ export class LspClient {
           configuration: true,
           workspaceFolders: true,
           didChangeConfiguration: { dynamicRegistration: true },
+          codeLens: { refreshSupport: true },
         },
         textDocument: {
           synchronization: { dynamicRegistration: true, didSave: true },

@@ -2,6 +2,7 @@
 import type { YamlFile } from './document/yamlFile';
 import { docAtOffset, offsetAt } from './document/yamlFile';
 import { ruleById } from './rules';
+import { pinAllDigestsAction } from './rules/image/pinDigestFix';
 import type { CodeAction, Diagnostic, Range } from './types';
 
 export function doCodeActions(file: YamlFile, _range: Range, diagnostics: Diagnostic[]): CodeAction[] {
@@ -12,5 +13,6 @@ export function doCodeActions(file: YamlFile, _range: Range, diagnostics: Diagno
     const doc = docAtOffset(file, offsetAt(file, diagnostic.range.start));
     actions.push(...rule.fix({ file, doc, diagnostic }));
   }
+  actions.push(...pinAllDigestsAction(file));
   return actions;
 }

@@ -13,15 +13,18 @@ import { isPublicKeyField } from './completion/publicKeys';
 import { fieldMarkdown } from './hover/fieldMarkdown';
 import { certificatesMarkdown, publicKeysMarkdown } from './hover/pemMarkdown';
 import { explainImagePattern } from './hover/imagePattern';
+import { imageHover, patternMatchesMarkdown } from './hover/imageHover';
+import type { WorkspaceView } from './workspace/policyIndex';
 
-export function doHover(file: YamlFile, position: Position, now: Date = new Date()): Hover | null {
+export function doHover(file: YamlFile, position: Position, now: Date = new Date(), workspace?: WorkspaceView): Hover | null {
   const offset = offsetAt(file, position);
   const doc = docContaining(file, offset);
+  if (doc?.kind === 'manifest') return imageHover(file, doc, offset, workspace);
   if (!doc || !isPolicyKind(doc.kind)) return null;
   const hit = nodeAtOffset(doc.doc.contents, offset);
   if (!hit) return null;
   const family = doc.kind as DocFamily;
-  const markdown = hit.onKey ? fieldHover(family, doc, hit.path) : valueHover(family, doc, hit, now);
+  const markdown = hit.onKey ? fieldHover(family, doc, hit.path) : valueHover(family, doc, hit, now, workspace);
   if (!markdown) return null;
   return { contents: { kind: 'markdown', value: markdown }, range: nodeRange(file, hit.node) };
 }
@@ -44,7 +47,7 @@ function isCertificateField(family: DocFamily, path: readonly PathStep[]): boole
   return last === 'data' && parent === 'ca-cert' && grand === 'keyless';
 }
 
-function valueHover(family: DocFamily, doc: Parameters<typeof schemaForDoc>[0], hit: NodeHit, now: Date): string | undefined {
+function valueHover(family: DocFamily, doc: Parameters<typeof schemaForDoc>[0], hit: NodeHit, now: Date, workspace?: WorkspaceView): string | undefined {
   if (!isScalar(hit.node) || typeof hit.node.value !== 'string') return undefined;
   const text = hit.node.value;
   const path = hit.path;
@@ -53,7 +56,8 @@ function valueHover(family: DocFamily, doc: Parameters<typeof schemaForDoc>[0], 
   if (isCertificateField(family, path) && isPem) return certificatesMarkdown(text, now);
   const listKey = path[path.length - 2];
   if (family === 'kyverno-policy' && typeof path[path.length - 1] === 'number' && (listKey === 'imageReferences' || listKey === 'skipImageReferences')) {
-    return explainImagePattern(text, listKey);
+    const matches = patternMatchesMarkdown(text, listKey, workspace);
+    return matches ? `${explainImagePattern(text, listKey)}\n\n${matches}` : explainImagePattern(text, listKey);
   }
   return undefined;
 }

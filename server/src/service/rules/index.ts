@@ -7,6 +7,7 @@ import { weakRules } from './weak';
 import { runtimeRules } from './runtime';
 import { deprecationRules } from './deprecation';
 import { imageRules } from './image';
+import { coverageRules } from './coverage';
 
 export const allRules: readonly Rule[] = [
   ...syntaxRules,
@@ -16,6 +17,7 @@ export const allRules: readonly Rule[] = [
   ...weakRules,
   ...deprecationRules,
   ...imageRules,
+  ...coverageRules,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -4,6 +4,7 @@ import type { YamlDoc, YamlFile } from '../document/yamlFile';
 import type { DocKind } from '../document/classify';
 import type { CodeAction, Diagnostic, DiagnosticTag, Severity } from '../types';
 import type { ServiceSettings } from '../settings';
+import type { WorkspaceView } from '../workspace/policyIndex';
 
 export interface Report {
   /** Where the diagnostic goes: a node (its value range), a pair (its key), or explicit offsets. */
@@ -23,6 +24,8 @@ export interface RuleContext {
   file: YamlFile;
   doc: YamlDoc;
   settings: ServiceSettings;
+  /** The workspace's policies and images, when the host indexes a workspace (the LSP server does). */
+  workspace?: WorkspaceView;
   report(r: Report): void;
 }
 

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
 import { imageSites, pinnedExample } from './sites';
+import { pinDigestFix } from './pinDigestFix';
 
 /** `:latest` names whatever was pushed last; the digest, if any, wins, so a pinned `latest` is fine. */
 export const imageLatestTag: Rule = {
@@ -19,4 +20,5 @@ export const imageLatestTag: Rule = {
       });
     }
   },
+  fix: pinDigestFix,
 };

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
 import { imageSites, pinnedExample } from './sites';
+import { pinDigestFix } from './pinDigestFix';
 
 /** An image with neither tag nor digest is pulled as `:latest`. */
 export const imageNoTag: Rule = {
@@ -19,4 +20,5 @@ export const imageNoTag: Rule = {
       });
     }
   },
+  fix: pinDigestFix,
 };

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
 import { imageSites, pinnedExample } from './sites';
+import { pinDigestFix } from './pinDigestFix';
 
 /**
  * A version tag without a digest. `latest` and tag-less images are left to their own, louder rules so one
@@ -23,4 +24,5 @@ export const imageNotPinned: Rule = {
       });
     }
   },
+  fix: pinDigestFix,
 };
