@@ -1,15 +1,40 @@
-// Headless CLI over the same language service: `image-trust check PATH... [--format text|json]`.
-import { promises as fs } from 'node:fs';
+// Headless CLI over the same language service: `image-trust check PATH... [--format text|json]`, and live
+// verification of an image's signatures: `image-trust verify IMAGE (--key|--policy|--certificate-identity) …`.
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getLanguageService } from './service/languageService';
 import { defaultSettings } from './service/settings';
 import { Diagnostic, Severity, severityNames } from './service/types';
+import { RegistryClient } from './registry/client';
+import { isLoopback } from './registry/settings';
+import { parseImageReference } from './service/image/reference';
+import type { VerifyOutcome, VerifySpec } from './verify/api';
+import { verifyImage } from './verify/verifyImage';
+import { listEntries, matchImage, planFromPolicy } from './verify/policySpec';
 
 const USAGE = `usage: image-trust check PATH... [--format text|json]
+       image-trust verify IMAGE (--key FILE | --policy FILE [--rule NAME]
+                                 | --certificate-identity X --certificate-oidc-issuer Y) [options]
 
-Checks Kyverno image-verification policies (and the manifests they guard) in files and folders.
-Exits 1 when an error is found, 2 on a usage error.`;
+check   Checks Kyverno image-verification policies (and the manifests they guard) in files and folders.
+        Exits 1 when an error is found, 2 on a usage error.
+
+verify  Verifies the image's cosign signatures (or attestations with --type) in its registry, as cosign and
+        Kyverno would. Exits 0 when verified, 1 when not, 2 on a usage or network error.
+  --key FILE                    a PEM public key (several PEM keys: any one may sign)
+  --policy FILE [--rule NAME]   the verifyImages entries of a Kyverno policy that apply to IMAGE
+  --certificate-identity X, --certificate-identity-regexp R
+  --certificate-oidc-issuer Y, --certificate-oidc-issuer-regexp R
+                                keyless: the signing certificate's identity, matched exactly as cosign does
+  --type URI                    verify attestations of this predicate type instead of signatures
+  -a, --annotation KEY=VALUE    with --key: annotations the signature must carry
+  --insecure-ignore-tlog        accept signatures without a transparency-log entry (--key, keyless);
+                                with --policy the attestor's rekor.ignoreTlog decides
+  --insecure-ignore-sct         keyless: accept certificates without an SCT
+  --trusted-root FILE           a trusted_root.json (private Sigstore); default: the public-good root
+  --allow-insecure-registry     plain HTTP to the registry; only loopback registries (as for pinning)
+  --format text|json`;
 
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
@@ -21,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'verify') return verifyCommand(rest);
   if (command !== 'check') return usage(`unknown command "${command}"`);
   let format: 'text' | 'json' = 'text';
   const paths: string[] = [];
@@ -108,6 +134,164 @@ function printText(findings: Finding[], fileCount: number): void {
     `\n${fileCount} file(s) checked: ${count(Severity.Error)} error(s), ${count(Severity.Warning)} warning(s), ` +
       `${count(Severity.Information) + count(Severity.Hint)} note(s)`,
   );
+}
+
+// ---- verify --------------------------------------------------------------------------------------------
+
+interface VerifyArgs {
+  image?: string;
+  key?: string;
+  policy?: string;
+  rule?: string;
+  identity?: string;
+  identityRegexp?: string;
+  issuer?: string;
+  issuerRegexp?: string;
+  type?: string;
+  annotations: Record<string, string>;
+  ignoreTlog: boolean;
+  ignoreSct: boolean;
+  trustedRoot?: string;
+  allowInsecure: boolean;
+  format: 'text' | 'json';
+}
+
+function parseVerifyArgs(argv: string[]): VerifyArgs | string {
+  const a: VerifyArgs = { annotations: {}, ignoreTlog: false, ignoreSct: false, allowInsecure: false, format: 'text' };
+  const valued: Record<string, (v: string) => string | undefined> = {
+    '--key': (v) => void (a.key = v),
+    '--policy': (v) => void (a.policy = v),
+    '--rule': (v) => void (a.rule = v),
+    '--certificate-identity': (v) => void (a.identity = v),
+    '--certificate-identity-regexp': (v) => void (a.identityRegexp = v),
+    '--certificate-oidc-issuer': (v) => void (a.issuer = v),
+    '--certificate-oidc-issuer-regexp': (v) => void (a.issuerRegexp = v),
+    '--type': (v) => void (a.type = v),
+    '--trusted-root': (v) => void (a.trustedRoot = v),
+    '--annotation': (v) => {
+      const eq = v.indexOf('=');
+      if (eq <= 0) return `--annotation takes KEY=VALUE, not "${v}"`;
+      a.annotations[v.slice(0, eq)] = v.slice(eq + 1);
+      return undefined;
+    },
+    '--format': (v) => {
+      if (v !== 'text' && v !== 'json') return `--format takes text or json, not "${v}"`;
+      a.format = v;
+      return undefined;
+    },
+  };
+  valued['-a'] = valued['--annotation'];
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let inline: string | undefined;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      inline = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    if (arg in valued) {
+      const v = inline ?? argv[++i];
+      if (v === undefined) return `${arg} needs a value`;
+      const err = valued[arg](v);
+      if (err) return err;
+    } else if (arg === '--insecure-ignore-tlog') a.ignoreTlog = true;
+    else if (arg === '--insecure-ignore-sct') a.ignoreSct = true;
+    else if (arg === '--allow-insecure-registry') a.allowInsecure = true;
+    else if (arg.startsWith('-')) return `unknown option "${arg}"`;
+    else if (a.image === undefined) a.image = arg;
+    else return `verify takes one IMAGE, got "${a.image}" and "${arg}"`;
+  }
+  if (!a.image) return 'verify needs an IMAGE';
+  const modes = [a.key !== undefined, a.policy !== undefined, !!(a.identity || a.identityRegexp || a.issuer || a.issuerRegexp)].filter(Boolean).length;
+  if (modes !== 1) return 'verify needs exactly one of --key FILE, --policy FILE, or --certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp]';
+  if (!a.key && !a.policy && (!(a.identity || a.identityRegexp) || !(a.issuer || a.issuerRegexp))) {
+    return 'keyless verification needs both --certificate-identity (or -regexp) and --certificate-oidc-issuer (or -regexp), as cosign does';
+  }
+  if (a.rule !== undefined && !a.policy) return '--rule only goes with --policy';
+  if (a.policy && (a.type || Object.keys(a.annotations).length || a.ignoreTlog)) return 'with --policy, the policy decides types, annotations and ignoreTlog; drop --type/--annotation/--insecure-ignore-tlog';
+  return a;
+}
+
+async function verifyCommand(argv: string[]): Promise<number> {
+  const args = parseVerifyArgs(argv);
+  if (typeof args === 'string') return usage(args);
+  const image = args.image!;
+  const ref = parseImageReference(image);
+  if (!ref.ok) return usage(`"${image}" is not a valid image reference: ${ref.error}`);
+  const host = ref.domain ?? 'docker.io';
+  if (args.allowInsecure && !isLoopback(host)) return usage(`--allow-insecure-registry is only allowed for loopback registries (localhost, 127.0.0.1, [::1]), not ${host}`);
+
+  const read = (file: string, what: string): string | undefined => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (e) {
+      console.error(`image-trust: cannot read the ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return undefined;
+    }
+  };
+  const trustedRootJson = args.trustedRoot ? read(args.trustedRoot, 'trusted root') : undefined;
+  if (args.trustedRoot && trustedRootJson === undefined) return 2;
+
+  const specs: { label: string; spec: VerifySpec }[] = [];
+  const early: (VerifyOutcome & { label: string })[] = [];
+  if (args.key !== undefined) {
+    const pem = read(args.key, 'key');
+    if (pem === undefined) return 2;
+    specs.push({
+      label: `--key ${args.key}`,
+      spec: args.type
+        ? { kind: 'attestation', type: args.type, publicKeyPem: pem, ignoreTlog: args.ignoreTlog }
+        : { kind: 'key', publicKeyPem: pem, ignoreTlog: args.ignoreTlog, annotations: Object.keys(args.annotations).length ? args.annotations : undefined },
+    });
+  } else if (args.policy !== undefined) {
+    const text = read(args.policy, 'policy');
+    if (text === undefined) return 2;
+    const uri = pathToFileURL(path.resolve(args.policy)).toString();
+    const entries = listEntries(uri, text).filter((e) => args.rule === undefined || e.ruleName === args.rule);
+    if (entries.length === 0) return usage(args.rule ? `the policy has no verifyImages rule named "${args.rule}"` : 'the policy has no verifyImages entries');
+    for (const e of entries) {
+      const plan = planFromPolicy(uri, text, e.ruleIndex, e.entryIndex, e.docIndex);
+      const label = `rule ${e.ruleName ?? e.ruleIndex} verifyImages[${e.entryIndex}]`;
+      if (plan.ok && !matchImage(plan.plan, image).applies) {
+        const m = matchImage(plan.plan, image);
+        early.push({ label, image, verdict: 'unsupported', summary: `✗ ${!m.applies ? m.reason : ''}`, details: [], findings: [], unchecked: [] });
+        continue;
+      }
+      specs.push({ label, spec: { kind: 'policy-entry', policyUri: uri, policyText: text, ruleIndex: e.ruleIndex, entryIndex: e.entryIndex, docIndex: e.docIndex } });
+    }
+  } else {
+    specs.push({
+      label: 'keyless',
+      spec: args.type
+        ? { kind: 'attestation', type: args.type, keyless: { subject: args.identity, issuer: args.issuer }, ignoreTlog: args.ignoreTlog }
+        : { kind: 'keyless', subject: args.identity, subjectRegExp: args.identityRegexp, issuer: args.issuer, issuerRegExp: args.issuerRegexp, ignoreTlog: args.ignoreTlog, ignoreSCT: args.ignoreSct },
+    });
+  }
+
+  const registry = new RegistryClient({});
+  const results: (VerifyOutcome & { label: string })[] = [];
+  for (const { label, spec } of specs) results.push({ label, ...(await verifyImage({ image, spec, trustedRootJson }, { registry })) });
+  // No applicable entry at all: the policy says nothing about this image.
+  if (results.length === 0) results.push(...early);
+
+  const verdict: VerifyOutcome['verdict'] = results.some((r) => r.verdict === 'error')
+    ? 'error'
+    : results.every((r) => r.verdict === 'verified')
+      ? 'verified'
+      : results.some((r) => r.verdict === 'failed') ? 'failed' : 'unsupported';
+  const digest = results.find((r) => r.digest)?.digest;
+  if (args.format === 'json') {
+    process.stdout.write(JSON.stringify({ image, digest, verdict, results }, null, 2) + '\n');
+  } else {
+    console.log(`${image}${digest ? ` (${digest})` : ''}`);
+    for (const r of results) {
+      console.log(`${r.label}: ${r.summary}`);
+      for (const f of r.findings) console.log(`  ${f.ok ? '✓' : '✗'} ${f.source}${f.ok ? ` satisfies ${f.satisfied}` : `: ${f.reason}`}`);
+      for (const u of r.unchecked) console.log(`  ? not checked: ${u}`);
+      for (const d of r.details) console.log(`    ${d}`);
+    }
+  }
+  return verdict === 'verified' ? 0 : verdict === 'error' ? 2 : 1;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,0 +1,169 @@
+// Kyverno's attestor semantics (pkg/engine/internal/imageverifier.go, utils.go ExpandStaticKeys) as data plus a
+// pure evaluator: every attestor set must pass; a set passes when `count` of its entries do (all of them when
+// `count` is absent), counted after a multi-key `publicKeys` is split into one entry per key; a nested
+// `attestor` is a set of its own. What the editor cannot check (k8s:// secrets, KMS, variables) is `unchecked`:
+// reported, never counted as passed.
+import { splitPemBlocks } from '../service/crypto/pem';
+import type { HashAlgorithm } from './keys';
+
+/** Transparency-log / CT settings of an entry, with Kyverno's runtime defaults already applied. */
+export interface LogSettings {
+  /** Omitted `rekor` means public Rekor with verification ON: false unless `rekor.ignoreTlog: true`. */
+  ignoreTlog: boolean;
+  /** Omitted `ctlog` means SCT verification ON. */
+  ignoreSCT: boolean;
+  rekorPublicKeys?: string;
+  ctlogPublicKeys?: string;
+  tsaCertChain?: string;
+}
+
+interface Common {
+  /** Where the entry is in the policy (`attestors[0].entries[1]`, `…keys[2]` after expansion). */
+  path: string;
+  logs: LogSettings;
+  /** Annotations the signature payload must carry (Kyverno `annotations`, cosign `-a`). */
+  annotations?: Record<string, string>;
+  /** Repository holding this entry's signatures (entry `repository`, else the verifyImages `repository`). */
+  repository?: string;
+  signatureAlgorithm?: HashAlgorithm;
+}
+
+export interface KeyAttestor extends Common {
+  kind: 'key';
+  /** Exactly one PEM public key (multi-key values are expanded before). */
+  publicKeyPem: string;
+}
+
+export interface CertificateAttestor extends Common {
+  kind: 'certificate';
+  certificate?: string;
+  certificateChain?: string;
+}
+
+export interface KeylessAttestor extends Common {
+  kind: 'keyless';
+  subject?: string;
+  subjectRegExp?: string;
+  issuer?: string;
+  issuerRegExp?: string;
+  additionalExtensions?: Record<string, string>;
+  /** PEM roots replacing the Fulcio CAs of the trusted root. */
+  roots?: string;
+  /**
+   * `kyverno`: `subject`/`issuer` are go-wildcard patterns (ClusterPolicy). `exact`: plain string equality
+   * (cosign `--certificate-identity`, ImageValidatingPolicy).
+   */
+  matching: 'kyverno' | 'exact';
+}
+
+export interface NestedAttestor {
+  kind: 'nested';
+  path: string;
+  set: AttestorSet;
+}
+
+export interface UncheckedAttestor {
+  kind: 'unchecked';
+  path: string;
+  reason: string;
+}
+
+export type LeafAttestor = KeyAttestor | CertificateAttestor | KeylessAttestor;
+export type AttestorEntry = LeafAttestor | NestedAttestor | UncheckedAttestor;
+
+export interface AttestorSet {
+  path: string;
+  /** Kyverno `count`; undefined (or 0) = every entry. */
+  count?: number;
+  entries: AttestorEntry[];
+}
+
+// ---- building entries ---------------------------------------------------------------------------------
+
+/**
+ * Kyverno's ExpandStaticKeys: a `publicKeys` value holding several PEM keys becomes one entry per key; a
+ * value that is not PEM is a key reference cosign resolves itself (k8s://, awskms://, …) or a variable.
+ */
+export function expandPublicKeys(value: string, base: Omit<KeyAttestor, 'kind' | 'publicKeyPem'>): AttestorEntry[] {
+  const trimmed = value.trim();
+  if (/\{\{.*\}\}/s.test(trimmed)) {
+    return [{ kind: 'unchecked', path: base.path, reason: `the key is a Kyverno variable (${shortValue(trimmed)}), only known inside the cluster` }];
+  }
+  if (!trimmed.startsWith('-----BEGIN')) {
+    const scheme = /^([a-z0-9]+):\/\//i.exec(trimmed)?.[1];
+    const what = scheme === 'k8s' ? 'a Kubernetes secret' : scheme ? `a ${scheme} KMS key` : 'not a PEM public key';
+    return [{ kind: 'unchecked', path: base.path, reason: `publicKeys is ${what} (${shortValue(trimmed)}); it cannot be read from the editor` }];
+  }
+  const blocks = splitPemBlocks(trimmed).filter((b) => b.label !== '' || b.text.trim());
+  if (blocks.length <= 1) return [{ ...base, kind: 'key', publicKeyPem: trimmed }];
+  return blocks.map((b, i) => ({ ...base, kind: 'key' as const, path: `${base.path}.publicKeys[${i}]`, publicKeyPem: b.text }));
+}
+
+function shortValue(v: string): string {
+  return v.length > 60 ? `${v.slice(0, 59)}…` : v;
+}
+
+// ---- evaluation ---------------------------------------------------------------------------------------
+
+export type EntryStatus = 'passed' | 'failed' | 'unchecked';
+
+export interface EntryVerdict {
+  path: string;
+  status: EntryStatus;
+  /** Why it failed or was not checked; for a pass, what satisfied it. */
+  reason: string;
+  /** For nested entries: the nested set's verdict. */
+  nested?: SetVerdict;
+}
+
+export interface SetVerdict {
+  path: string;
+  ok: boolean;
+  passed: number;
+  required: number;
+  /** Entries after expansion. */
+  total: number;
+  unchecked: number;
+  entries: EntryVerdict[];
+  /** True when the set failed but the unchecked entries could have made it pass. */
+  undecided: boolean;
+}
+
+/** Checks one leaf attestor against the image's signatures (or attestations). */
+export type LeafCheck = (entry: LeafAttestor) => Promise<{ ok: boolean; reason: string }>;
+
+/** The number of passing entries a set needs, as Kyverno computes it at run time (after key expansion). */
+export function requiredCount(set: AttestorSet): number {
+  return set.count && set.count > 0 ? set.count : set.entries.length;
+}
+
+export async function evaluateSet(set: AttestorSet, check: LeafCheck, signal?: AbortSignal): Promise<SetVerdict> {
+  const entries: EntryVerdict[] = [];
+  for (const entry of set.entries) {
+    if (signal?.aborted) throw new Error('Cancelled.');
+    if (entry.kind === 'unchecked') {
+      entries.push({ path: entry.path, status: 'unchecked', reason: entry.reason });
+    } else if (entry.kind === 'nested') {
+      const nested = await evaluateSet(entry.set, check, signal);
+      entries.push({
+        path: entry.path,
+        status: nested.ok ? 'passed' : nested.undecided ? 'unchecked' : 'failed',
+        reason: `nested attestor set: ${nested.passed}/${nested.required} entries passed`,
+        nested,
+      });
+    } else {
+      const r = await check(entry);
+      entries.push({ path: entry.path, status: r.ok ? 'passed' : 'failed', reason: r.reason });
+    }
+  }
+  const passed = entries.filter((e) => e.status === 'passed').length;
+  const unchecked = entries.filter((e) => e.status === 'unchecked').length;
+  const required = requiredCount(set);
+  const ok = passed >= required && set.entries.length > 0;
+  return { path: set.path, ok, passed, required, total: set.entries.length, unchecked, entries, undecided: !ok && passed + unchecked >= required };
+}
+
+/** A stable hash input for caching: the structure without functions. */
+export function describeSets(sets: AttestorSet[]): string {
+  return JSON.stringify(sets);
+}
