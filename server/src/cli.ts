@@ -4,6 +4,8 @@ import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getLanguageService } from './service/languageService';
+import { PolicyIndex } from './service/workspace/policyIndex';
+import type { YamlFile } from './service/document/yamlFile';
 import { defaultSettings } from './service/settings';
 import { Diagnostic, Severity, severityNames } from './service/types';
 import { RegistryClient } from './registry/client';
@@ -75,21 +77,33 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  const service = getLanguageService();
-  const findings: Finding[] = [];
+  // Two passes: index every checked file first, so manifests are judged against all the policies given
+  // (coverage diagnostics), then validate.
+  const index = new PolicyIndex();
+  const service = getLanguageService({ policyIndex: index });
+  const parsed: { file: string; yaml: YamlFile }[] = [];
   for (const file of files) {
     const stat = await fs.stat(file);
     if (stat.size > MAX_FILE_BYTES) {
       console.error(`image-trust: skipped ${file}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
       continue;
     }
-    const text = await fs.readFile(file, 'utf8');
-    const parsed = service.parse(pathToFileURL(path.resolve(file)).toString(), text);
-    for (const diagnostic of service.doValidation(parsed, defaultSettings)) findings.push({ file, diagnostic });
+    const yaml = service.parse(pathToFileURL(path.resolve(file)).toString(), await fs.readFile(file, 'utf8'));
+    index.update(yaml.uri, yaml);
+    parsed.push({ file, yaml });
+  }
+  const findings: Finding[] = [];
+  for (const { file, yaml } of parsed) {
+    const diagnostics = service.doValidation(yaml, defaultSettings).sort(byPosition);
+    for (const diagnostic of diagnostics) findings.push({ file, diagnostic });
   }
   if (format === 'json') printJson(findings);
   else printText(findings, files.length);
   return findings.some((f) => f.diagnostic.severity === Severity.Error) ? 1 : 0;
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
 function usage(message: string): number {
