@@ -13,7 +13,16 @@ import {
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What activation returns: timings, so tests and users can see that activation stays small. */
+export interface ImageTrustApi {
+  /** Time spent inside activate(), in ms. */
+  activationMs: number;
+  /** Resolves with the ms from activation to a running language server. */
+  serverReady: Promise<number>;
+}
+
+export function activate(context: vscode.ExtensionContext): ImageTrustApi {
+  const t0 = performance.now();
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.stdio },
@@ -29,15 +38,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = new VerificationOutput();
   client = new LanguageClient('imageTrust', 'Image Trust', serverOptions, clientOptions);
   const started = client;
+  // The server starts in the background: activation returns at once, and requests wait for `ready`.
+  const ready = client.start().then(() => performance.now() - t0);
+  const whenReady = () => ready.then(() => started);
   context.subscriptions.push(
     client,
     output,
     client.onNotification(VERIFICATION_RESULT_NOTIFICATION, (p: VerificationResultParams) => output.write(p)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void started.sendNotification(WORKSPACE_TRUST_NOTIFICATION, { trusted: true })),
-    vscode.commands.registerCommand(VERIFY_IMAGE_PROMPT_COMMAND, () => verifyImagePrompt(started, output)),
+    vscode.commands.registerCommand(VERIFY_IMAGE_PROMPT_COMMAND, async () => verifyImagePrompt(await whenReady(), output)),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => output.show()),
   );
-  await client.start();
+  const activationMs = performance.now() - t0;
+  void ready.then(
+    (ms) => output.log(`Image Trust activated in ${activationMs.toFixed(1)} ms; language server ready after ${ms.toFixed(0)} ms.`),
+    (err) => output.log(`Image Trust: the language server did not start: ${(err as Error).message}`),
+  );
+  return { activationMs, serverReady: ready };
 }
 
 export async function deactivate(): Promise<void> {

@@ -10,6 +10,10 @@ export class VerificationOutput implements vscode.Disposable {
     for (const line of formatResult(result, new Date())) this.channel.appendLine(line);
   }
 
+  log(line: string): void {
+    this.channel.appendLine(line);
+  }
+
   show(): void {
     this.channel.show(true);
   }
