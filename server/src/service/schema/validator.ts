@@ -1,10 +1,11 @@
 // Validates a policy document against its generated JSON schema (ajv) and maps each problem to the exact
 // YAML node, with a message that says what is wrong and how to fix it. Shared by the schema rules and
 // by completion, so it returns plain problems (path, keyword, offsets) rather than diagnostics.
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
 import { allSchemas, JsonSchema, SchemaEntry, schemaAtPath, schemaForDoc, typesOf } from './schemaStore';
+import { loadValidator } from './generated';
 import { closest } from './suggest';
 
 export type SchemaCode = 'schema-unknown-field' | 'schema-type' | 'schema-enum' | 'schema-required' | 'schema-value';
@@ -29,25 +30,25 @@ export interface SchemaProblem {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Compilation: one ajv instance, each schema compiled on first use and kept.
+// Validators: standalone code that ajv generated ahead of time from the same schemas and options
+// (scripts/generate-validators.mjs: allErrors, strict off, verbose errors). Compiling at run time cost
+// the first document 0.3–2 s; loading the generated module costs tens of ms.
 
-let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
 function compiledValidator(entry: SchemaEntry): ValidateFunction {
   let fn = compiled.get(entry.id);
   if (!fn) {
-    // verbose: errors carry the failing schema and data, which the messages need (expected type, allowed fields).
-    ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
-    fn = ajv.compile(entry.schema);
+    fn = loadValidator(entry.id);
+    if (!fn) throw new Error(`No generated validator for schema ${entry.id}: run \`npm run generate-schemas\`.`);
     compiled.set(entry.id, fn);
   }
   return fn;
 }
 
 /**
- * Compiles the validators ahead of the first document (each takes a few hundred ms once), so the first
- * diagnostics after opening a policy are not delayed. Meant for an idle moment after the server starts.
+ * Loads the generated validators ahead of the first document. Nothing needs to call it now that no schema
+ * is compiled at run time (loading all takes tens of ms); tests use it to check every schema has one.
  */
 export function warmUpSchemaValidators(entries: readonly SchemaEntry[] = allSchemas): void {
   for (const entry of entries) compiledValidator(entry);
