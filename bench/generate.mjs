@@ -211,3 +211,127 @@ export function generateManifests(targetLines = 15_000) {
   const text = docs.join('\n---\n') + '\n';
   return { text, lines: text.split('\n').length - 1, documents: docs.length };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The coverage workspace: many verification policies over the teams of `generateManifests`.
+
+/**
+ * `count` Kyverno verification policies (one file each) over the 50 teams of the manifests, in four
+ * families so that coverage is decided by different parts of the rules:
+ *   0. ClusterPolicy, Pods of one namespace (autogen reaches the controllers), the team's registry images;
+ *      every tenth team's pattern names a legacy path instead, so its images stay uncovered;
+ *   1. Policy in the team's namespace, Deployments/StatefulSets/DaemonSets, the team's envoy proxy;
+ *   2. ClusterPolicy, Pods and CronJobs of a namespace wildcard, with skipImageReferences and excludes;
+ *   3. decoys: Jobs in other namespaces, other registries (they match nothing of the manifests).
+ * Attestors alternate between public keys and keyless identities.
+ */
+export function generateCoveragePolicies(count = 200) {
+  const files = [];
+  for (let i = 0; i < count; i++) {
+    const t = i % 50;
+    const team = `team-${pad(t)}`;
+    const family = Math.floor(i / 50) % 4;
+    const keyed = (i + family) % 2 === 0;
+    const attestors = ['          attestors:', '            - count: 1', '              entries:', ...(keyed ? keysAttestor(16) : keylessAttestor(16, team))];
+    let head;
+    let match;
+    let entry;
+    if (family === 0) {
+      head = policyHead('ClusterPolicy', `verify-registry-${team}`);
+      match = matchBlock(['Pod'], [team]);
+      const pattern = t % 10 === 7 ? `registry.acme.internal/${team}-legacy/*` : `registry.acme.internal/${team}/*`;
+      entry = [`        - imageReferences:`, `            - "${pattern}"`];
+      if (t % 4 === 0) entry.push(`          skipImageReferences:`, `            - "registry.acme.internal/${team}/svc-1*"`);
+    } else if (family === 1) {
+      head = policyHead('Policy', `verify-proxy-${team}`, team);
+      match = matchBlock(['Deployment', 'StatefulSet', 'DaemonSet'], undefined);
+      entry = [`        - imageReferences:`, `            - "ghcr.io/acme/${team}/envoy:*"`];
+    } else if (family === 2) {
+      const ns = `team-${Math.floor(t / 10)}*`;
+      head = policyHead('ClusterPolicy', `verify-jobs-${team}`);
+      match = [...matchBlock(['Pod', 'CronJob'], [ns]), '      exclude:', '        any:', '          - resources:', `              namespaces: [${team}-staging, kube-system]`];
+      entry = [`        - imageReferences:`, t % 3 === 0 ? `            - "ghcr.io/acme/*"` : `            - "ghcr.io/acme/${team}/*"`, `          skipImageReferences:`, `            - "ghcr.io/acme/${team}/debug:*"`];
+    } else {
+      head = policyHead('ClusterPolicy', `verify-batch-${team}`, undefined, t % 2 === 0 ? 'Audit' : 'Enforce');
+      match = matchBlock(['Job'], [`batch-${team}`]);
+      entry = [`        - imageReferences:`, `            - "docker.io/acme/${team}/*"`, `            - "quay.io/acme/${team}/*"`];
+    }
+    const lines = [
+      ...head,
+      '  rules:',
+      `    - name: verify-signatures`,
+      ...match,
+      '      verifyImages:',
+      ...entry,
+      ...(family === 3 ? [] : ['          failureAction: Enforce']),
+      '          mutateDigest: true',
+      '          verifyDigest: true',
+      ...attestors,
+    ];
+    files.push({ name: `policy-${String(i).padStart(3, '0')}-${head[3].split(': ')[1]}.yaml`, text: lines.join('\n') + '\n' });
+  }
+  return files;
+}
+
+function policyHead(kind, name, namespace, specAction) {
+  return [
+    'apiVersion: kyverno.io/v1',
+    `kind: ${kind}`,
+    'metadata:',
+    `  name: ${name}`,
+    ...(namespace ? [`  namespace: ${namespace}`] : []),
+    'spec:',
+    '  background: false',
+    ...(specAction ? [`  validationFailureAction: ${specAction}`] : []),
+  ];
+}
+
+function matchBlock(kinds, namespaces) {
+  return [
+    '      match:',
+    '        any:',
+    '          - resources:',
+    `              kinds: [${kinds.join(', ')}]`,
+    ...(namespaces ? [`              namespaces: [${namespaces.join(', ')}]`] : []),
+  ];
+}
+
+/**
+ * A validate policy that allows only the internal registry in the team-4x namespaces: their ghcr.io proxy
+ * images break it (the manifest's `image-registry-not-allowed` diagnostics).
+ */
+export function generateRegistryPolicy() {
+  return [
+    'apiVersion: kyverno.io/v1',
+    'kind: ClusterPolicy',
+    'metadata:',
+    '  name: restrict-registries',
+    'spec:',
+    '  background: false',
+    '  rules:',
+    '    - name: internal-registry-only',
+    '      match:',
+    '        any:',
+    '          - resources:',
+    '              kinds: [Pod]',
+    '              namespaces: ["team-4*"]',
+    '      validate:',
+    '        failureAction: Enforce',
+    '        message: Images must come from registry.acme.internal.',
+    '        pattern:',
+    '          spec:',
+    '            containers:',
+    '              - image: "registry.acme.internal/*"',
+    '',
+  ].join('\n');
+}
+
+/** 0-based lines of the manifest's `image:` values, with the image and the column where it starts. */
+export function imageSites(text) {
+  const sites = [];
+  text.split('\n').forEach((line, i) => {
+    const m = /^(\s*image:\s*)(\S+)/.exec(line);
+    if (m) sites.push({ line: i, character: m[1].length, image: m[2] });
+  });
+  return sites;
+}
