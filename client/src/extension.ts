@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): ImageTrustApi {
     synchronize: { configurationSection: 'imageTrust' },
     diagnosticCollectionName: 'image-trust',
     // In Restricted Mode the server never contacts a registry; it is told when trust is granted.
-    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
+    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted, globalStoragePath: context.globalStorageUri.fsPath },
   };
   const output = new VerificationOutput();
   client = new LanguageClient('imageTrust', 'Image Trust', serverOptions, clientOptions);

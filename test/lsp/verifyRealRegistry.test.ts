@@ -78,7 +78,12 @@ describe('LSP: live verification end to end (real engine, real registry, real co
     mkdirSync(ws);
     writeFileSync(path.join(ws, 'policy.yaml'), policy());
     delete process.env.IMAGE_TRUST_FAKE_VERIFY;
-    client = await startServer({ workspaceFolders: [pathToFileURL(ws).toString()], configuration: { imageTrust: { verify: { timeoutSeconds: 60 } } } });
+    client = await startServer({
+      workspaceFolders: [pathToFileURL(ws).toString()],
+      configuration: { imageTrust: { verify: { timeoutSeconds: 60 } } },
+      // The TUF cache (and its failed refresh, offline) stays in the test's temp dir, not in ~/.cache.
+      initializationOptions: { globalStoragePath: path.join(work, 'storage') },
+    });
     client.handleServerRequest('window/showMessageRequest', (p: { message: string }) => {
       shown.push(p.message);
       return null;

@@ -5,6 +5,7 @@
 // cancellation mapped to an AbortSignal. Results go to the results cache (lenses, `image-signature-failed`)
 // and to the client as `imageTrust/verificationResult` notifications (its output channel).
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CancellationToken, CodeLensRefreshRequest, InitializeParams, Range, WorkDoneProgressReporter,
@@ -20,6 +21,7 @@ import { attestorSummary } from '../service/manifest/attestorSummary';
 import { verifyImagesEntries } from '../service/policy/kyvernoPolicy';
 import type { RecordedRuleVerification, VerifyEntryRef, WorkspaceView } from '../service/workspace/policyIndex';
 import type { VerifyOutcome, VerifyRequest, VerifySpec } from '../verify/api';
+import type { TrustSource } from '../verify/trustSource';
 import type { CommandContext } from './index';
 import { loadVerifyEngine } from './verifyEngine';
 import { entryKey, VerificationResults } from './verifyResults';
@@ -80,6 +82,8 @@ export interface VerifySettings {
   onOpen: boolean;
   concurrency: number;
   timeoutSeconds: number;
+  /** `imageTrust.verify.trustedRoot`: a trusted_root.json replacing the public-good root (private Sigstore). */
+  trustedRoot?: string;
 }
 
 export const DEFAULT_VERIFY_SETTINGS: VerifySettings = { onOpen: false, concurrency: 4, timeoutSeconds: 60 };
@@ -98,13 +102,21 @@ export class Verifier {
   private refreshSupport = false;
   private limiter?: { size: number; semaphore: Semaphore };
   private client?: { key: string; client: RegistryClient };
+  private trustSource?: TrustSource;
+  /** The first workspace folder: relative `trustedRoot` paths resolve against it. */
+  private workspaceDir?: string;
+  /** `initializationOptions.globalStoragePath` (the extension's global storage): holds the TUF cache. */
+  private storagePath?: string;
   private readonly openTimers = new Map<string, { timer?: NodeJS.Timeout; abort: AbortController }>();
 
   constructor(private readonly ctx: VerifyContext, private readonly clientOptions: { home?: string } = {}) {}
 
   /** Reads `initializationOptions.workspaceTrusted` and whether the client can refresh lenses. */
   initialize(params: InitializeParams): void {
-    const options = params.initializationOptions as { workspaceTrusted?: unknown } | undefined;
+    const options = params.initializationOptions as { workspaceTrusted?: unknown; globalStoragePath?: unknown } | undefined;
+    if (typeof options?.globalStoragePath === 'string' && path.isAbsolute(options.globalStoragePath)) this.storagePath = options.globalStoragePath;
+    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+    if (folder?.startsWith('file:')) this.workspaceDir = fileURLToPath(folder);
     if (typeof options?.workspaceTrusted === 'boolean') this.trusted = options.workspaceTrusted;
     this.refreshSupport = !!params.capabilities.workspace?.codeLens?.refreshSupport;
   }
@@ -375,7 +387,8 @@ export class Verifier {
       const timer = setTimeout(() => timeout.abort(), settings.timeoutSeconds * 1000);
       const combined = anySignal(signal, timeout.signal);
       try {
-        const outcome = await raceAbort(engine(request, { registry: settings.registry, signal: combined }), combined);
+        const trustRoot = () => this.trust().choose(settings.trustedRoot, this.workspaceDir);
+        const outcome = await raceAbort(engine(request, { registry: settings.registry, signal: combined, trustRoot }), combined);
         if (outcome) return outcome;
       } catch (e) {
         if (!combined.aborted) return errorOutcome(request.image, `✗ verification failed to run: ${(e as Error).message}`);
@@ -386,6 +399,17 @@ export class Verifier {
         ? errorOutcome(request.image, `✗ timed out after ${settings.timeoutSeconds} s (imageTrust.verify.timeoutSeconds)`)
         : errorOutcome(request.image, '✗ cancelled');
     });
+  }
+
+  /** Loaded on first use, like the engine: the TUF client and Sigstore code stay out of server start-up. */
+  private trust(): TrustSource {
+    if (!this.trustSource) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { TrustSource: Source, defaultTrustCacheDir } = require('../verify/trustSource') as typeof import('../verify/trustSource');
+      const cacheDir = this.storagePath ? path.join(this.storagePath, 'tuf') : defaultTrustCacheDir(this.clientOptions.home);
+      this.trustSource = new Source({ cacheDir, log: (line) => this.ctx.connection.console.log(`[trust] ${line}`) });
+    }
+    return this.trustSource;
   }
 
   private semaphore(size: number): Semaphore {
@@ -413,6 +437,7 @@ export class Verifier {
       onOpen: v.onOpen === true,
       concurrency: int(v.concurrency, DEFAULT_VERIFY_SETTINGS.concurrency, 1, 32),
       timeoutSeconds: int(v.timeoutSeconds, DEFAULT_VERIFY_SETTINGS.timeoutSeconds, 1, 3600),
+      trustedRoot: typeof v.trustedRoot === 'string' && v.trustedRoot.trim() ? v.trustedRoot.trim() : undefined,
       registry: this.client.client,
     };
   }

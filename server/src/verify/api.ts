@@ -1,6 +1,7 @@
 // The contract between live verification (signature discovery + Kyverno attestor semantics) and its callers
 // (LSP code lenses and commands, the CLI). Callers depend only on this file.
 import type { RegistryClient } from '../registry/client';
+import type { TrustRoot } from './trustRoot';
 
 /** How to verify: a policy's verifyImages entry, or an ad-hoc attestor from the command palette or the CLI. */
 export type VerifySpec =
@@ -54,6 +55,14 @@ export interface VerifyDeps {
   registry: RegistryClient;
   signal?: AbortSignal;
   now?: () => Date;
+  /**
+   * The trusted root when the request names none (a settings file, the TUF-refreshed public-good root; see
+   * trustSource.ts); without it, the public-good root embedded in @sigstore/tuf. A failure is the outcome.
+   */
+  trustRoot?: () => Promise<TrustChoice>;
 }
+
+/** A trusted root and one line for the outcome's details saying which it is, or why none can be used. */
+export type TrustChoice = { ok: true; root: TrustRoot; description: string } | { ok: false; reason: string };
 
 export type VerifyImage = (request: VerifyRequest, deps: VerifyDeps) => Promise<VerifyOutcome>;

@@ -83,14 +83,24 @@ export const verifyImage: VerifyImage = async (request, deps) => {
     return { image: request.image, ...early('unsupported', '✗ nothing to verify: the entry has no attestors and no attestations', ['Kyverno only mutates the digest for such an entry; no signature is checked.']) };
   }
 
+  // The request's own root, else the caller's choice (settings file, TUF-refreshed public-good), else the embedded one.
   let trust: TrustRoot;
+  let trustNote: string;
   if (request.trustedRootJson) {
     const loaded = loadTrustedRoot(request.trustedRootJson, 'the given trusted root');
     if (!loaded.ok) return { image: request.image, ...early('error', `✗ ${loaded.reason}`, [loaded.reason]) };
     trust = loaded.root;
+    trustNote = 'trust root: the trusted_root.json given with the request';
+  } else if (deps.trustRoot) {
+    const chosen = await deps.trustRoot();
+    if (!chosen.ok) return { image: request.image, ...early('error', `✗ ${chosen.reason}`, [chosen.reason]) };
+    trust = chosen.root;
+    trustNote = chosen.description;
   } else {
     trust = publicGoodTrustRoot();
+    trustNote = `trust root: ${trust.source} embedded in @sigstore/tuf`;
   }
+  if (usesPolicyTrust(plan)) trustNote += "; entries with their own roots, rekor.pubkey, ctlog.pubkey or ctlog.tsaCertChain use those instead of the root's matching parts";
 
   const imageRepository = repositoryOf(request.image);
   if (!imageRepository) return { image: request.image, ...early('error', `✗ "${request.image}" is not a valid image reference`, []) };
@@ -98,13 +108,14 @@ export const verifyImage: VerifyImage = async (request, deps) => {
   if (!manifest.ok) return { image: request.image, ...early('error', `✗ ${manifest.error.message}`, [manifest.error.message]) };
   const digest = manifest.value.digest;
 
-  const cacheKey = `${digest}|${createHash('sha256').update(JSON.stringify({ plan, root: request.trustedRootJson ?? '', imageRepository })).digest('hex')}`;
+  const cacheKey = `${digest}|${createHash('sha256').update(JSON.stringify({ plan, root: request.trustedRootJson ?? rootIdentity(trust), imageRepository })).digest('hex')}`;
   const cache = cacheFor(deps.registry);
   const hit = cache.get(cacheKey);
   if (hit && Date.now() - hit.at < CACHE_TTL_MS) return { ...hit.outcome, image: request.image };
 
   try {
     const outcome = await run(request, deps, plan, label, trust, imageRepository, digest, now);
+    outcome.details.splice(1, 0, trustNote);
     if (outcome.verdict !== 'error') {
       cache.set(cacheKey, { at: Date.now(), outcome });
       while (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
@@ -116,6 +127,25 @@ export const verifyImage: VerifyImage = async (request, deps) => {
     throw e;
   }
 };
+
+/** Distinct per TrustRoot object: the trust sources hand out one object per root content. */
+const rootIds = new WeakMap<TrustRoot, number>();
+let nextRootId = 0;
+function rootIdentity(root: TrustRoot): string {
+  let id = rootIds.get(root);
+  if (id === undefined) rootIds.set(root, (id = nextRootId++));
+  return `${root.source}#${id}`;
+}
+
+/** Whether some leaf of the plan brings its own trust material (Kyverno keyless `roots`, `rekor`/`ctlog` keys). */
+function usesPolicyTrust(plan: EntryPlan): boolean {
+  const own = (e: AttestorSet['entries'][number]): boolean =>
+    e.kind === 'nested' ? e.set.entries.some(own)
+      : e.kind === 'unchecked' ? false
+        : !!(e.logs.rekorPublicKeys?.trim() || e.logs.ctlogPublicKeys?.trim() || e.logs.tsaCertChain?.trim()
+          || (e.kind === 'keyless' && e.roots?.trim()) || (e.kind === 'certificate' && !e.certificate && e.certificateChain?.trim()));
+  return [...plan.attestors, ...plan.attestations.flatMap((a) => a.attestors)].some((s) => s.entries.some(own));
+}
 
 interface FindingAcc {
   ok: boolean;
