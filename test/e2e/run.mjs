@@ -5,6 +5,8 @@
 //   3. the extension-host mocha suite (exthost/) against a second code-server started with
 //      --vscode-option enable-smoke-test-driver, loading the repo as the extension development path;
 //   4. a negative control: the same test payload on the server without that option must not run anything.
+// Before 2 and 3, lib/supplyChain.mjs starts a loopback docker-registry, pushes a signed (real cosign) and an
+// unsigned image, and writes a key, policies and a Deployment naming them into both workspaces.
 // Needs `bash scripts/e2e/setup.sh` first (npm run test:e2e does both). Screenshots, and on failure the
 // code-server logs and browser console, go to test-results/e2e/.
 //
@@ -23,6 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 import { CodeServer } from './lib/codeServer.mjs';
 import { Workbench } from './lib/workbench.mjs';
+import { setupSupplyChain } from './lib/supplyChain.mjs';
 import { journeys } from './journeys/index.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -89,7 +92,7 @@ async function packageVsix() {
 
 // ---- UI journeys --------------------------------------------------------------------------------------
 
-async function runJourneys(context, server) {
+async function runJourneys(context, server, facts) {
   const page = context.pages()[0] ?? (await context.newPage());
   const consoleLines = [];
   page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
@@ -98,8 +101,11 @@ async function runJourneys(context, server) {
   let failed = false;
   const selected = opts.only ? journeys.filter((j) => opts.only.split(',').includes(j.name)) : journeys;
   for (const journey of selected) {
-    if (journey.pending && !opts['run-pending']) {
-      record(`ui/${journey.name}`, 'skipped', `PENDING: ${journey.pending}`);
+    // `pending` is a reason string, or a function of the run's facts (a journey that needs the registry or cosign
+    // is pending, with the reason, where those could not be set up).
+    const pending = typeof journey.pending === 'function' ? journey.pending(facts) : journey.pending;
+    if (pending && !opts['run-pending']) {
+      record(`ui/${journey.name}`, 'skipped', `PENDING: ${pending}`);
       continue;
     }
     const notes = [];
@@ -115,9 +121,11 @@ async function runJourneys(context, server) {
     const t = Date.now();
     try {
       await wb.runCommand('View: Close All Editors');
-      await journey.run({ wb, note, assert });
+      // A step that cannot be asserted yet is recorded as skipped, with its reason, next to the journey.
+      const pendingCheck = (step, reason) => record(`ui/${journey.name}/${step}`, 'skipped', `PENDING: ${reason}`);
+      await journey.run({ wb, note, assert, facts, pendingCheck, runPending: opts['run-pending'] });
       if (!wb.screenshotTaken) await wb.screenshot();
-      record(`ui/${journey.name}`, 'passed', `${journey.summary} (${secs(Date.now() - t)})${journey.pending ? ' [pending, run with --run-pending]' : ''}`);
+      record(`ui/${journey.name}`, 'passed', `${journey.summary} (${secs(Date.now() - t)})${pending ? ' [pending, run with --run-pending]' : ''}`);
     } catch (err) {
       failed = true;
       await page.screenshot({ path: wb.screenshotPath }).catch(() => {});
@@ -223,9 +231,11 @@ async function main() {
   const ext = new CodeServer({ env, root: sandbox, name: 'exthost', workspaceSource, smokeTestDriver: true });
   const servers = [ui, ext];
   let context;
+  let supplyChain;
   const stopAll = async () => {
     await context?.close().catch(() => {});
     await Promise.all(servers.map((s) => s.stop()));
+    await supplyChain?.stop();
   };
   const onSignal = (sig) => {
     console.error(`e2e: ${sig}: stopping code-server`);
@@ -239,6 +249,15 @@ async function main() {
     const wantUi = !opts['skip-ui'];
     const wantExt = !opts['skip-exthost'];
     const wantNegative = !opts['skip-negative-control'];
+    supplyChain = await stage('supply chain (registry, images, cosign)', () => setupSupplyChain({ log: (l) => console.log(`e2e:      ${l}`) }));
+    const { facts } = supplyChain;
+    console.log(`e2e: registry ${facts.host}; signed ${facts.digests.signed ?? '-'}; unsigned ${facts.digests.unsigned ?? '-'}`);
+    for (const [what, why] of Object.entries(facts.pending)) console.log(`e2e: PENDING ${what}: ${why}`);
+    for (const s of servers) {
+      s.writeWorkspaceFiles(supplyChain.files);
+      // Next to the workspace, not in it: the extension-host suite reads it (exthost/support.js facts()).
+      writeFileSync(join(s.dir, 'e2e-facts.json'), JSON.stringify(facts, null, 2));
+    }
     if (wantUi) await stage('install vsix', () => ui.install(vsix));
     await stage('start code-server', () => Promise.all([
       wantUi || wantNegative ? ui.start() : null,
@@ -254,7 +273,7 @@ async function main() {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
         '--disable-component-update', '--disable-sync'],
     }));
-    if (wantUi) ok = (await stage('ui journeys', () => runJourneys(context, ui))) && ok;
+    if (wantUi) ok = (await stage('ui journeys', () => runJourneys(context, ui, facts))) && ok;
     if (wantExt) ok = (await stage('extension-host suite', () => runExtHostSuite(context, ext))).ok && ok;
     if (wantNegative) {
       // With the payload honoured, the window title says "Extension Development Host" as soon as the workbench is

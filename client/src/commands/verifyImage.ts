@@ -75,10 +75,17 @@ async function pickSpec(client: LanguageClient): Promise<VerifyRequestParams['sp
   return choice?.run?.();
 }
 
+// As with cosign: a key signature must be in the transparency log unless the user says otherwise.
+const TLOG_CHOICES: (vscode.QuickPickItem & { ignoreTlog: boolean })[] = [
+  { label: '$(shield) Require a transparency-log entry', description: "cosign's default", ignoreTlog: false },
+  { label: '$(warning) Accept signatures without one', description: 'like cosign --insecure-ignore-tlog (signed with --tlog-upload=false)', ignoreTlog: true },
+];
+
 async function keySpec(uri: vscode.Uri): Promise<VerifyRequestParams['spec'] | undefined> {
   try {
     const pem = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-    return { kind: 'key', publicKeyPem: pem };
+    const tlog = await vscode.window.showQuickPick(TLOG_CHOICES, { title: 'Transparency log (Rekor)' });
+    return tlog ? { kind: 'key', publicKeyPem: pem, ignoreTlog: tlog.ignoreTlog } : undefined;
   } catch (e) {
     void vscode.window.showErrorMessage(`Could not read ${uri.fsPath}: ${(e as Error).message}`);
     return undefined;

@@ -8,6 +8,8 @@ import { dsse, X509Certificate } from '@sigstore/core';
 import { HashAlgorithm as ProtoHash } from '@sigstore/protobuf-specs';
 import { toSignedEntity, Verifier, VerificationError, PolicyError } from '@sigstore/verify';
 import type { SignedEntity, TrustMaterial } from '@sigstore/verify';
+// Not re-exported by the package index; the same chain check Verifier runs for certificates (pinned version).
+import { verifyCertificateChain } from '@sigstore/verify/dist/key/certificate';
 import { certificateIdentity, checkRequirements, CertificateIdentity, IdentityRequirement, matchIdentity } from './identity';
 import { describeKey, HashAlgorithm, naturalHash, policyPublicKey, sameKey, verifyRaw } from './keys';
 import { abort, VerifyAbort, VerifyCode, VerifyFailure } from './result';
@@ -129,17 +131,23 @@ export function runVerification(bundle: Bundle, artifact: Buffer | undefined, op
   }
 
   entity = { ...entity, signature: hashAwareContent(bundle, entity, artifact, signer.hashAlgorithm, hashing) };
+  const signingCert = entity.key.$case === 'certificate' ? entity.key.certificate : undefined;
+  let chainChecks = 0;
+  if (signingCert && options.ignoreSCT) ({ entity, material } = withoutSctCheck(entity, material, signingCert, () => chainChecks++));
   const verifier = new Verifier(material, {
     tlogThreshold: options.ignoreTlog ? 0 : 1,
     ctlogThreshold: usesCertificate && !options.ignoreSCT ? 1 : 0,
+    // At least one timestamp for certificates: the chain is checked at each of them.
     timestampThreshold: usesCertificate ? 1 : 0,
   });
 
   let key: KeyObject;
   try {
     key = verifier.verify(entity).key;
+    // Defence in depth: the SCT-free path must have checked the chain (the timestamp threshold guarantees it).
+    if (signingCert && options.ignoreSCT && chainChecks === 0) abort('certificate-untrusted', 'The signing certificate chain could not be checked: no time to check it at.');
   } catch (e) {
-    throw new VerifyAbort(explain(e, { trust, fixedKey, cert: usesCertificate ? (entity.key as { certificate: X509Certificate }).certificate : undefined, verificationTime }));
+    throw new VerifyAbort(explain(e, { trust, fixedKey, cert: signingCert, verificationTime }));
   }
 
   if (!options.ignoreTlog) {
@@ -150,10 +158,10 @@ export function runVerification(bundle: Bundle, artifact: Buffer | undefined, op
 
   const details: SignerDetails = { kind: usesCertificate ? 'certificate' : 'key', keyAlgorithm: describeKey(key) };
   if (usesCertificate) {
-    const cert = (entity.key as { certificate: X509Certificate }).certificate;
+    const cert = signingCert!;
     details.certificate = certificateIdentity(cert);
     checked.push(`certificate chains to ${signer.kind === 'certificate' ? 'the policy certificate chain' : trust.source}${verificationTime ? ` and is valid now (${verificationTime.toISOString()})` : ' and was valid when signed'}`);
-    if (!options.ignoreSCT) checked.push('signed certificate timestamp (SCT) verified');
+    checked.push(options.ignoreSCT ? 'signed certificate timestamp (SCT) not checked (the policy ignores it)' : 'signed certificate timestamp (SCT) verified');
     if (signer.kind === 'keyless') {
       const matched = matchIdentity(details.certificate, signer.identities ?? []);
       if (!matched.ok) throw new VerifyAbort(matched);
@@ -165,6 +173,31 @@ export function runVerification(bundle: Bundle, artifact: Buffer | undefined, op
   }
   checked.unshift(`signature verified with ${fixedKey ? 'the policy key' : 'the certificate key'} (${details.keyAlgorithm})`);
   return { signer: details, integratedTime: integratedTime ? new Date(integratedTime * 1000) : undefined, checked };
+}
+
+/**
+ * cosign's --insecure-ignore-sct (Kyverno `ctlog.ignoreSCT`) does not look at SCTs at all, but the library's
+ * certificate path verifies every embedded SCT even with a zero threshold, so one from a CT log outside the trust
+ * material would fail. Here the certificate is presented as a key whose validity check is the same chain
+ * verification the library does, run at every verified timestamp; the signature is then checked with its key.
+ */
+function withoutSctCheck(entity: SignedEntity, material: TrustMaterial, leaf: X509Certificate, onChainVerified: () => void): { entity: SignedEntity; material: TrustMaterial } {
+  const authorities = material.certificateAuthorities;
+  const publicKey = certKey(leaf);
+  return {
+    entity: { ...entity, key: { $case: 'public-key', hint: 'signing certificate' } },
+    material: {
+      ...material,
+      publicKey: () => ({
+        publicKey,
+        validFor: (at: Date) => {
+          verifyCertificateChain(at, leaf, authorities); // throws CERTIFICATE_ERROR as the certificate path would
+          onChainVerified();
+          return true;
+        },
+      }),
+    },
+  };
 }
 
 const noKeys: TrustMaterial['publicKey'] = (hint) => {

@@ -1,5 +1,7 @@
 // Helpers for the extension-host tests: open workspace files and wait for the language server's answers.
 'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
 const util = require('node:util');
 const vscode = require('vscode');
 
@@ -58,6 +60,25 @@ function waitForDiagnostics(uri, ready, ms = 30_000, what = 'diagnostics') {
   });
 }
 
+let cachedFacts;
+/**
+ * What run.mjs set up for this run (lib/supplyChain.mjs): registry host, image references, digests, lines, and
+ * `pending` reasons when the registry or cosign could not be set up. Written next to the workspace folder.
+ */
+function facts() {
+  if (!cachedFacts) {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) throw new Error('the test window has no workspace folder');
+    cachedFacts = JSON.parse(fs.readFileSync(path.join(path.dirname(folder.uri.fsPath), 'e2e-facts.json'), 'utf8'));
+  }
+  return cachedFacts;
+}
+
+/** Replaces `{REGISTRY}` (expectations.cjs) with this run's registry host:port. */
+function expand(text) {
+  return typeof text === 'string' ? text.split('{REGISTRY}').join(facts().host) : text;
+}
+
 function hoverText(hovers) {
   return (hovers ?? [])
     .flatMap((h) => h.contents)
@@ -65,4 +86,4 @@ function hoverText(hovers) {
     .join('\n');
 }
 
-module.exports = { log, SOURCE, workspaceUri, open, codeOf, ours, waitForDiagnostics, hoverText };
+module.exports = { log, SOURCE, workspaceUri, open, codeOf, ours, waitForDiagnostics, hoverText, facts, expand };

@@ -4,7 +4,7 @@ import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import { cpSync, createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const run = promisify(execFile);
 
@@ -56,6 +56,15 @@ export class CodeServer {
     writeFileSync(this.configFile, 'auth: none\ncert: false\n');
     cpSync(workspaceSource, this.workspace, { recursive: true });
     this.proc = undefined;
+  }
+
+  /** Adds files generated for this run to the workspace copy: `{ 'dir/file.yaml': text }`. Call before start(). */
+  writeWorkspaceFiles(files) {
+    for (const [rel, text] of Object.entries(files)) {
+      const file = join(this.workspace, rel);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    }
   }
 
   /** Environment for every code-server call: Node 24 first on PATH (the shebang is `env node`), HOME in the sandbox. */
