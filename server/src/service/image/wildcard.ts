@@ -8,30 +8,56 @@
  * including `/`, `:` and `@`; `?` matches exactly one rune. There are no character classes and no escapes.
  */
 export function wildcardMatch(pattern: string, value: string): boolean {
-  const p = Array.from(pattern);
-  const s = Array.from(value);
-  // Iterative matcher with single-star backtracking: equivalent to the recursive definition for `*`/`?`
-  // patterns, but linear-ish instead of exponential on patterns such as `*a*a*a*b`.
+  // Greedy matcher with single-star backtracking over UTF-16 indexes (no per-call allocation: it runs for
+  // every pattern × image × keystroke). Linear-ish instead of exponential on patterns such as `*a*a*a*b`.
+  // Positions advance by whole code points so that `?` consumes a surrogate pair as one rune.
+  const pn = pattern.length;
+  const sn = value.length;
   let pi = 0;
   let si = 0;
   let starAt = -1;
   let resumeAt = 0;
-  while (si < s.length) {
-    if (pi < p.length && (p[pi] === '?' || (p[pi] !== '*' && p[pi] === s[si]))) {
-      pi++;
-      si++;
-    } else if (pi < p.length && p[pi] === '*') {
-      starAt = pi++;
-      resumeAt = si;
-    } else if (starAt >= 0) {
-      pi = starAt + 1;
-      si = ++resumeAt;
-    } else {
-      return false;
+  while (si < sn) {
+    if (pi < pn) {
+      const pc = pattern.charCodeAt(pi);
+      if (pc === QUESTION) {
+        pi++;
+        si += runeWidth(value, si);
+        continue;
+      }
+      if (pc === STAR) {
+        starAt = pi++;
+        resumeAt = si;
+        continue;
+      }
+      if (pc === value.charCodeAt(si)) {
+        const width = runeWidth(pattern, pi);
+        // Equal runes: same width and same units (a lone high surrogate never equals a pair).
+        if (width === 1 ? runeWidth(value, si) === 1 : pattern.charCodeAt(pi + 1) === value.charCodeAt(si + 1)) {
+          pi += width;
+          si += width;
+          continue;
+        }
+      }
     }
+    if (starAt < 0) return false;
+    pi = starAt + 1;
+    resumeAt += runeWidth(value, resumeAt);
+    si = resumeAt;
   }
-  while (pi < p.length && p[pi] === '*') pi++;
-  return pi === p.length;
+  while (pi < pn && pattern.charCodeAt(pi) === STAR) pi++;
+  return pi === pn;
+}
+
+const STAR = 0x2a;
+const QUESTION = 0x3f;
+
+/** UTF-16 units of the code point at `i`: 2 for a surrogate pair, else 1 (lone surrogates count as one rune). */
+function runeWidth(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff || i + 1 >= s.length) return 1;
+  const next = s.charCodeAt(i + 1);
+  return next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
 }
 
 /** True when a pattern has a go-wildcard metacharacter. */

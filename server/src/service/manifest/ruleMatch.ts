@@ -69,7 +69,7 @@ export function ruleApplicability(policy: YamlDoc, rule: PolicyRuleView, subject
     const podCaveats: string[] = [];
     if (selects(rule, asPod, podCaveats, { kindsOnly: true }) === 'no') return no();
     caveats = [];
-    if (autogenControllers(policy).includes(subject.kind)) {
+    if (cachedAutogenControllers(policy).includes(subject.kind)) {
       via = 'autogen';
       effective = asPod;
     } else {
@@ -111,6 +111,22 @@ export function ruleApplicability(policy: YamlDoc, rule: PolicyRuleView, subject
 
 /** Pod controllers Kyverno generates rules for, from the policy's shape and its autogen annotation. */
 export function autogenControllers(policy: YamlDoc): string[] {
+  return [...cachedAutogenControllers(policy)];
+}
+
+// Asked once per rule and workload; parsed trees are never mutated, so the answer is cached per document.
+function cachedAutogenControllers(policy: YamlDoc): readonly string[] {
+  let controllers = autogenCache.get(policy.doc);
+  if (!controllers) {
+    controllers = computeAutogenControllers(policy);
+    autogenCache.set(policy.doc, controllers);
+  }
+  return controllers;
+}
+
+const autogenCache = new WeakMap<YamlDoc['doc'], readonly string[]>();
+
+function computeAutogenControllers(policy: YamlDoc): string[] {
   if (!canAutogen(policy)) return [];
   const annotation = asMap(asMap(asMap(policy.doc.contents)?.get('metadata', true))?.get('annotations', true));
   const value = scalarValue(annotation, AUTOGEN_ANNOTATION);

@@ -3,10 +3,8 @@
 // rule that verifies other images of the same registry.
 import { isScalar, isSeq } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
-import { verifyImagesEntries } from '../policy/kyvernoPolicy';
 import { kyvernoImageInfo, wildcardMatch } from '../image/wildcard';
-import { metadataString } from '../manifest/ruleMatch';
-import type { ImageSubject } from '../manifest/coverage';
+import { coverageModel, CoverageModel, ImageSubject } from '../manifest/coverage';
 
 export interface CoverageHint {
   kind: 'not-selected' | 'same-registry';
@@ -19,20 +17,58 @@ export interface CoverageHint {
 
 /** The closest verifyImages rule for an image that none covers; undefined when nothing is close. */
 export function coverageHint(policies: readonly YamlDoc[], subject: ImageSubject): CoverageHint | undefined {
-  const info = kyvernoImageInfo(subject.image);
+  const hints = hintsOf(coverageModel(policies));
+  // The answer depends on the image alone, and a manifest repeats its images.
+  if (hints.byImage.has(subject.image)) return hints.byImage.get(subject.image);
+  const hint = closestPattern(hints.patterns, subject.image);
+  if (hints.byImage.size >= 10_000) hints.byImage.clear();
+  hints.byImage.set(subject.image, hint);
+  return hint;
+}
+
+interface HintPattern {
+  policy: YamlDoc;
+  policyName?: string;
+  ruleName?: string;
+  pattern: string;
+  /** The pattern's registry segment, when it has a usable one. */
+  registry?: string;
+}
+
+interface Hints {
+  patterns: HintPattern[];
+  byImage: Map<string, CoverageHint | undefined>;
+}
+
+const hintCache = new WeakMap<CoverageModel, Hints>();
+
+/** Every imageReferences pattern of the model's verifyImages entries, in policy order, read once per model. */
+function hintsOf(model: CoverageModel): Hints {
+  let hints = hintCache.get(model);
+  if (!hints) {
+    const patterns = model.entries.flatMap((entry) => imagePatterns(entry.view.node.get('imageReferences', true)).map((pattern) => ({
+      policy: entry.policy,
+      policyName: entry.policyName,
+      ruleName: entry.view.rule.name,
+      pattern,
+      registry: registryOf(pattern),
+    })));
+    hints = { patterns, byImage: new Map() };
+    hintCache.set(model, hints);
+  }
+  return hints;
+}
+
+function closestPattern(patterns: readonly HintPattern[], image: string): CoverageHint | undefined {
+  const info = kyvernoImageInfo(image);
   if (!info) return undefined;
   let sameRegistry: CoverageHint | undefined;
-  for (const policy of policies) {
-    if (policy.kind !== 'kyverno-policy') continue;
-    for (const entry of verifyImagesEntries(policy)) {
-      for (const pattern of imagePatterns(entry.node.get('imageReferences', true))) {
-        const hint = { policy, policyName: metadataString(policy, 'name'), ruleName: entry.rule.name, pattern };
-        // The caller only asks when no rule covers the image, so a matching pattern means the rule is not selected.
-        if (wildcardMatch(pattern, info.normalized)) return { kind: 'not-selected', ...hint };
-        if (!sameRegistry && info.registry !== '' && registryOf(pattern) !== undefined && wildcardMatch(registryOf(pattern)!, info.registry)) {
-          sameRegistry = { kind: 'same-registry', ...hint };
-        }
-      }
+  for (const { policy, policyName, ruleName, pattern, registry } of patterns) {
+    const hint = { policy, policyName, ruleName, pattern };
+    // The caller only asks when no rule covers the image, so a matching pattern means the rule is not selected.
+    if (wildcardMatch(pattern, info.normalized)) return { kind: 'not-selected', ...hint };
+    if (!sameRegistry && info.registry !== '' && registry !== undefined && wildcardMatch(registry, info.registry)) {
+      sameRegistry = { kind: 'same-registry', ...hint };
     }
   }
   return sameRegistry;

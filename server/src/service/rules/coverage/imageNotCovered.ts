@@ -1,7 +1,6 @@
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
-import { imageRuleMatches } from '../../manifest/coverage';
-import { kyvernoNormalize } from '../../image/wildcard';
+import { imageRuleMatches, normalizedImageOf } from '../../manifest/coverage';
 import { coverageHint, suggestedPattern } from '../../workspace/coverageHint';
 import { capitalise, describeRule, describeWorkload, workloadImages } from './workloadImages';
 
@@ -21,7 +20,7 @@ export const imageNotCovered: Rule = {
     if (!workspace || !workspace.hasVerificationPolicy()) return;
     const policies = workspace.policies();
     for (const { occurrence, subject } of workloadImages(ctx.doc)) {
-      const normalized = kyvernoNormalize(subject.image);
+      const normalized = normalizedImageOf(subject.image);
       if (normalized === undefined) continue; // invalid references are the image family's business
       const matches = imageRuleMatches(policies, subject);
       if (matches.some((m) => !m.skippedBy)) continue;

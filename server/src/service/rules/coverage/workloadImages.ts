@@ -9,11 +9,19 @@ export interface WorkloadImage {
   subject: ImageSubject;
 }
 
-export function workloadImages(doc: YamlDoc): WorkloadImage[] {
-  return imagesInDoc(doc)
-    .filter((o) => !o.templated)
-    .map((occurrence) => ({ occurrence, subject: subjectOf(occurrence) }));
+export function workloadImages(doc: YamlDoc): readonly WorkloadImage[] {
+  // Every coverage rule asks for the same document in one validation pass; a parsed document never changes.
+  let images = cache.get(doc);
+  if (!images) {
+    images = imagesInDoc(doc)
+      .filter((o) => !o.templated)
+      .map((occurrence) => ({ occurrence, subject: subjectOf(occurrence) }));
+    cache.set(doc, images);
+  }
+  return images;
 }
+
+const cache = new WeakMap<YamlDoc, readonly WorkloadImage[]>();
 
 /** `Deployment "web" in namespace "prod"`, for messages. */
 export function describeWorkload(subject: ImageSubject): string {
