@@ -29,6 +29,8 @@ export class WorkspaceIndexer {
     private readonly roots: () => string[],
     private readonly onPoliciesChanged: () => void,
     private readonly log: (message: string) => void = () => undefined,
+    /** How long a burst of policy changes is gathered before one revalidation. */
+    private readonly debounceMs = DEBOUNCE_MS,
   ) {}
 
   /** Walks every workspace folder; yields to the event loop between files so requests are served meanwhile. */
@@ -96,7 +98,7 @@ export class WorkspaceIndexer {
     return this.index.update(uri, parseYamlFile(uri, text), 'disk');
   }
 
-  private schedule(delay = DEBOUNCE_MS): void {
+  private schedule(delay = this.debounceMs): void {
     // During the scan, policies found one by one would each trigger a revalidation: wait for the end.
     if (this.scanning) return;
     if (this.timer) clearTimeout(this.timer);
