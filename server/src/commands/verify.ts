@@ -189,7 +189,7 @@ export class Verifier {
       const results = await Promise.all(matches.map(async (m) => {
         const against = describeMatch(m);
         const request = await this.policyEntryRequest(image, this.ctx.workspace.uriOf(m.policy) ?? '', m.policy, m.rule.index, m.entry.index);
-        const outcome = request ? await this.run(request, signal, settings) : errorOutcome(image, `✗ could not read the policy of ${against}`);
+        const outcome = request ? await this.run(request, signal, settings, run.interactive) : errorOutcome(image, `✗ could not read the policy of ${against}`);
         done++;
         progress?.report(Math.round((done / matches.length) * 100), `${done}/${matches.length} rules checked`);
         this.notify({ image, uri, against, outcome });
@@ -244,7 +244,7 @@ export class Verifier {
       const outcomes = await Promise.all([...byImage.values()].map(async (group) => {
         const image = group[0].image;
         const req = await request(image);
-        const outcome = req ? await this.run(req, signal, settings) : errorOutcome(image, `✗ could not read the policy of ${against}`);
+        const outcome = req ? await this.run(req, signal, settings, true) : errorOutcome(image, `✗ could not read the policy of ${against}`);
         count++;
         progress.report(Math.round((count / byImage.size) * 100), `${count}/${byImage.size} images`);
         this.notify({ image, uri: group[0].uri, against, outcome });
@@ -312,7 +312,7 @@ export class Verifier {
     } else {
       return errorOutcome(image, '✗ no verification spec given');
     }
-    const outcome = await this.run(request, abortOn(token), await this.settings());
+    const outcome = await this.run(request, abortOn(token), await this.settings(), true);
     this.notify({ image, against, outcome });
     return outcome;
   }
@@ -378,7 +378,8 @@ export class Verifier {
   // ---- the engine, limits and plumbing -------------------------------------------------------------------
 
   /** One engine call, behind the concurrency limit and the timeout; never throws. */
-  private async run(request: VerifyRequest, signal: AbortSignal, settings: VerifySettings & { registry: RegistryClient }): Promise<VerifyOutcome> {
+  /** `fresh`: a run the user asked for looks the tag up again and re-verifies; verify-on-open may reuse recent answers. */
+  private async run(request: VerifyRequest, signal: AbortSignal, settings: VerifySettings & { registry: RegistryClient }, fresh: boolean): Promise<VerifyOutcome> {
     const { engine, reason } = loadVerifyEngine();
     if (!engine) return errorOutcome(request.image, `✗ not verified: ${reason}`);
     return this.semaphore(settings.concurrency).run(async () => {
@@ -388,7 +389,7 @@ export class Verifier {
       const combined = anySignal(signal, timeout.signal);
       try {
         const trustRoot = () => this.trust().choose(settings.trustedRoot, this.workspaceDir);
-        const outcome = await raceAbort(engine(request, { registry: settings.registry, signal: combined, trustRoot }), combined);
+        const outcome = await raceAbort(engine(request, { registry: settings.registry, signal: combined, trustRoot, fresh }), combined);
         if (outcome) return outcome;
       } catch (e) {
         if (!combined.aborted) return errorOutcome(request.image, `✗ verification failed to run: ${(e as Error).message}`);

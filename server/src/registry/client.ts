@@ -6,7 +6,7 @@ import { parseImageReference } from '../service/image/reference';
 import { parseChallenge, parseTokenResponse, TokenCache } from './auth';
 import { Credentials, findCredentials, secretsOf } from './credentials';
 import { fail, redact, RegistryError, RegistryFailure, RegistryResult } from './errors';
-import { HttpResponse, request } from './http';
+import { AgentPool, HttpResponse, request } from './http';
 import { caBundle, isDockerHub, isLoopback, normalizeHost, RegistrySetting, settingFor } from './settings';
 
 export const MEDIA_TYPES = {
@@ -18,6 +18,8 @@ export const MEDIA_TYPES = {
 const ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerList, MEDIA_TYPES.dockerManifest].join(', ');
 const INDEX_TYPES = new Set<string>([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList]);
 const SHA256 = /^sha256:[a-f0-9]{64}$/;
+/** How long a registry that lacks the referrers API is not asked for it again. */
+const NO_REFERRERS_API_TTL_MS = 10 * 60_000;
 
 export interface RegistryClientOptions {
   settings?: readonly RegistrySetting[];
@@ -88,6 +90,10 @@ export class RegistryClient {
   private readonly now: () => number;
   private readonly resolved = new Map<string, { value: ResolvedImage; expiresAt: number }>();
   private readonly inflight = new Map<string, Promise<RegistryResult<ResolvedImage>>>();
+  /** API hosts known to lack the OCI referrers API, until when (see referrers()). */
+  private readonly noReferrersApi = new Map<string, number>();
+  /** Keys of `inflight` lookups that were asked for as fresh. */
+  private readonly freshInflight = new Set<string>();
   /** Content-addressed, so verified manifests never go stale; bounded to keep memory flat. */
   private readonly verified = new Map<string, Manifest>();
   private readonly blobs = new Map<string, Buffer>();
@@ -96,27 +102,44 @@ export class RegistryClient {
   /** Hosts that answered with a Basic challenge: send basic credentials up front next time. */
   private readonly basicHosts = new Set<string>();
   private readonly secrets = new Set<string>();
+  /** Keep-alive connections, bounded per origin by the same limit as concurrent requests per host. */
+  private readonly agents: AgentPool;
 
   constructor(private readonly options: RegistryClientOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.agents = new AgentPool(options.perHostConcurrency ?? 4);
     this.tokens = new TokenCache(this.now);
     for (const s of options.settings ?? []) for (const v of [s.password, s.token]) if (v) this.secrets.add(v);
   }
 
-  /** Resolves `image` (tag, implied `latest`, or digest) to the digest of what the registry serves. */
-  async resolve(image: string, signal?: AbortSignal): Promise<RegistryResult<ResolvedImage>> {
+  /**
+   * Resolves `image` (tag, implied `latest`, or digest) to the digest of what the registry serves. Answers are
+   * reused for `cacheTtlMs` (a tag re-pushed meanwhile is seen when the entry expires); `fresh` asks the
+   * registry regardless and refreshes the cached answer.
+   */
+  async resolve(image: string, signal?: AbortSignal, options: { fresh?: boolean } = {}): Promise<RegistryResult<ResolvedImage>> {
     const key = image;
     const cached = this.resolved.get(key);
-    if (cached && cached.expiresAt > this.now()) return { ok: true, value: cached.value };
+    if (!options.fresh && cached && cached.expiresAt > this.now()) return { ok: true, value: cached.value };
     const running = this.inflight.get(key);
-    if (running) return running;
+    // A fresh lookup may not join one that started before it was asked for… unless that one is itself fresh.
+    if (running && (!options.fresh || this.freshInflight.has(key))) return running;
+    if (options.fresh) this.freshInflight.add(key);
     const p = this.resolveUncached(image, signal).then((r) => {
-      this.inflight.delete(key);
+      if (this.inflight.get(key) === p) {
+        this.inflight.delete(key);
+        this.freshInflight.delete(key);
+      }
       if (r.ok) this.resolved.set(key, { value: r.value, expiresAt: this.now() + (this.options.cacheTtlMs ?? 60_000) });
       return r;
     });
     this.inflight.set(key, p);
     return p;
+  }
+
+  /** Closes the kept-alive connections (idle ones never hold the process open, so this is only tidiness). */
+  close(): void {
+    this.agents.destroy();
   }
 
   /** Fetches and verifies the manifest (or index) an image names. */
@@ -165,9 +188,18 @@ export class RegistryClient {
     return this.guard(async () => {
       if (!SHA256.test(digest)) fail('invalid-reference', `"${digest}" is not a sha256 digest.`);
       const { target } = this.target(`${repository}@${digest}`);
-      const api = await this.send(target, 'GET', `referrers/${digest}`, signal, { accept: MEDIA_TYPES.ociIndex });
-      if (api.status === 200) return { via: 'api', descriptors: descriptorsOf(target, api.body) };
-      if (![404, 400, 405, 406].includes(api.status)) this.statusError(target, api, `referrers of ${digest}`);
+      const memo = this.noReferrersApi.get(target.apiHost);
+      if (!(memo !== undefined && memo > this.now())) {
+        const api = await this.send(target, 'GET', `referrers/${digest}`, signal, { accept: MEDIA_TYPES.ociIndex });
+        if (api.status === 200) return { via: 'api', descriptors: descriptorsOf(target, api.body) };
+        if (![404, 400, 405, 406].includes(api.status)) this.statusError(target, api, `referrers of ${digest}`);
+        // A registry without the API has no such route: a bare 404 (distribution 2.8: "404 page not found") or
+        // 405. A registry with it answers an unknown repository or digest with an OCI error body instead, so
+        // only the bare answer is remembered, for a while, saving a request per digest.
+        if ((api.status === 404 || api.status === 405) && !registryErrorDetail(api)) {
+          this.noReferrersApi.set(target.apiHost, this.now() + NO_REFERRERS_API_TTL_MS);
+        }
+      }
       const tag = digest.replace(':', '-');
       const res = await this.send(target, 'GET', `manifests/${tag}`, signal);
       if (res.status === 404) return { via: 'none', descriptors: [] };
@@ -206,22 +238,27 @@ export class RegistryClient {
       });
       if (SHA256.test(reference)) return describe(await this.manifestByDigest(target, reference, signal));
 
-      const head = await this.send(target, 'HEAD', `manifests/${reference}`, signal);
-      const headDigest = header(head, 'docker-content-digest');
-      if (head.status === 200 && headDigest && SHA256.test(headDigest)) {
-        // Confirm what HEAD claims by reading the content it names and hashing it.
-        return describe(await this.manifestByDigest(target, headDigest, signal));
+      // Docker Hub counts manifest GETs, not HEADs, against its pull limit: there, HEAD first, and the GET by
+      // digest is skipped when that manifest is already held. Elsewhere one GET by tag answers in one round trip
+      // what HEAD + GET would in two.
+      if (isDockerHub(target.apiHost)) {
+        const head = await this.send(target, 'HEAD', `manifests/${reference}`, signal);
+        const headDigest = header(head, 'docker-content-digest');
+        if (head.status === 200 && headDigest && SHA256.test(headDigest)) {
+          // Confirm what HEAD claims by reading the content it names and hashing it.
+          return describe(await this.manifestByDigest(target, headDigest, signal));
+        }
+        if (head.status !== 200 && head.status !== 405) this.statusError(target, head, `tag "${reference}"`);
       }
-      if (head.status !== 200 && head.status !== 405) this.statusError(target, head, `tag "${reference}"`);
-      // No usable digest header: read the manifest by tag; the digest is the hash of the bytes.
+      // Read the manifest by tag; the digest is the hash of the bytes.
       const res = await this.send(target, 'GET', `manifests/${reference}`, signal);
       if (res.status !== 200) this.statusError(target, res, `tag "${reference}"`);
       const digest = sha256(res.body);
       const claimed = header(res, 'docker-content-digest');
       if (claimed && claimed !== digest) {
-        fail('digest-mismatch', `${target.host} served ${target.repository}:${reference} with bytes whose digest ${digest} differs from the digest it claims (${claimed}). Not pinning: the registry or a proxy is altering content.`, target.host);
+        fail('digest-mismatch', `${target.host} served ${target.repository}:${reference} with bytes whose digest ${digest} differs from the digest it claims (${claimed}). Not trusting it: the registry or a proxy is altering content.`, target.host);
       }
-      return describe(this.remember(parseManifest(target, res, digest)));
+      return describe(this.remember(parseManifest(target, res, digest), `${target.apiHost}/${target.repository}@${digest}`));
     });
   }
 
@@ -308,6 +345,7 @@ export class RegistryClient {
           host: target.host,
           allowHttp: this.allowHttp,
           log: this.options.log,
+          agents: this.agents,
         }),
       );
     const first = authFor();
@@ -361,6 +399,7 @@ export class RegistryClient {
         host: target.host,
         allowHttp: this.allowHttp,
         log: this.options.log,
+        agents: this.agents,
       }),
     );
     this.log(`GET ${realm.origin}${realm.pathname} (token for ${wanted}) → ${res.status}`);

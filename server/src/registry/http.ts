@@ -2,6 +2,8 @@
 // redirects (so Authorization never follows to another origin, and https never downgrades to http),
 // per-request CA certificates and cancellation. node:http(s) rather than fetch: fetch cannot take CA
 // certificates per request without an extra package.
+// Connections are reused per origin and trust setting (AgentPool): a verification makes several small
+// requests to one registry, and opening a TCP (and TLS) connection for each costs more than the exchange.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { fail, RegistryFailure } from './errors';
@@ -22,6 +24,8 @@ export interface HttpRequest {
   /** Whether plain HTTP may be used for `url`'s host (a redirect target included). */
   allowHttp(hostPort: string): boolean;
   log?: (line: string) => void;
+  /** Keep-alive connections to reuse; without a pool every request opens (and closes) its own connection. */
+  agents?: AgentPool;
 }
 
 export interface HttpResponse {
@@ -34,6 +38,54 @@ export interface HttpResponse {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
+/**
+ * Keep-alive agents, one per origin (scheme + host + port) and CA list, each with at most `maxSockets`
+ * connections. Credentials travel in per-request headers, never in a connection, and an agent only ever
+ * connects to its own origin; a CA file (or plain HTTP for an insecure registry) gets an agent of its own, so a
+ * connection verified against one trust setting is never handed to a request made under another.
+ */
+export class AgentPool {
+  private readonly agents = new Map<string, http.Agent>();
+  private readonly caIds = new WeakMap<readonly string[], number>();
+  private nextCaId = 0;
+
+  /**
+   * @param maxSockets connections per origin (match the per-host request limit: more would sit idle).
+   * @param idleMs how long an unused connection is kept; below the 5 s keep-alive timeout of common servers
+   * (Node's included), so a connection the server is about to close is rarely picked.
+   */
+  constructor(private readonly maxSockets: number, private readonly idleMs = 4_000) {}
+
+  agentFor(url: URL, ca: readonly string[] | undefined): http.Agent {
+    const https_ = url.protocol === 'https:';
+    const key = `${url.protocol}//${url.host}${https_ && ca ? ` ca#${this.caId(ca)}` : ''}`;
+    let agent = this.agents.get(key);
+    if (!agent) {
+      // Idle sockets are unref'd by Node's agent: a pooled connection never keeps the process (the CLI) alive.
+      const options: http.AgentOptions = { keepAlive: true, maxSockets: this.maxSockets, maxFreeSockets: this.maxSockets, timeout: this.idleMs, scheduling: 'lifo' };
+      agent = https_ ? new https.Agent(options) : new http.Agent(options);
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  /** Closes every pooled connection (a client being replaced, the end of a test). */
+  destroy(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+
+  /** CA lists come from a per-file cache (settings.caBundle), so identity tells trust settings apart cheaply. */
+  private caId(ca: readonly string[]): number {
+    let id = this.caIds.get(ca);
+    if (id === undefined) this.caIds.set(ca, (id = this.nextCaId++));
+    return id;
+  }
+}
+
+/** A kept-alive connection the server closed before our request reached it: safe to send again once. */
+class StaleConnection extends Error {}
+
 export async function request(req: HttpRequest): Promise<HttpResponse> {
   let url = req.url;
   let headers = { ...(req.headers ?? {}) };
@@ -43,7 +95,7 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
     if (url.protocol === 'http:' && !req.allowHttp(url.host)) {
       fail('insecure', `Refusing plain HTTP to ${url.host}. Add {"host": "${url.host}", "insecure": true} to the imageTrust.registries setting if this registry really has no TLS.`, req.host);
     }
-    const res = await once({ ...req, method, url, headers, body });
+    const res = await onceRetryingStale({ ...req, method, url, headers, body });
     if (!REDIRECTS.has(res.status) || !res.headers.location) return res;
     if (hop >= req.maxRedirects) fail('too-many-redirects', `${req.host} redirected more than ${req.maxRedirects} times; the registry or a proxy in front of it is misconfigured.`, req.host);
     const next = new URL(res.headers.location, url);
@@ -64,18 +116,31 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
   }
 }
 
-function once(req: HttpRequest): Promise<HttpResponse> {
+/** GET and HEAD are idempotent, so a request lost to a stale pooled connection is sent again (as Node advises). */
+async function onceRetryingStale(req: HttpRequest): Promise<HttpResponse> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await once(req, attempt < 2 && req.method !== 'POST');
+    } catch (e) {
+      if (!(e instanceof StaleConnection)) throw e;
+      req.log?.(`${req.method} ${req.url.origin}: pooled connection was closed by the server; retrying`);
+    }
+  }
+}
+
+function once(req: HttpRequest, retryStale = false): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     if (req.signal?.aborted) return reject(new RegistryFailure({ code: 'cancelled', message: 'Cancelled.', host: req.host }));
     const lib = req.url.protocol === 'https:' ? https : http;
     const options: https.RequestOptions = {
       method: req.method,
       headers: { 'user-agent': 'image-trust', ...req.headers, ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}) },
-      agent: false,
+      agent: req.agents ? req.agents.agentFor(req.url, req.ca) : false,
     };
     if (req.ca && req.url.protocol === 'https:') options.ca = req.ca;
     let settled = false;
-    const done = (err: RegistryFailure | undefined, res?: HttpResponse) => {
+    let answered = false;
+    const done = (err: RegistryFailure | StaleConnection | undefined, res?: HttpResponse) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -91,6 +156,7 @@ function once(req: HttpRequest): Promise<HttpResponse> {
       req.timeoutMs,
     );
     const r = lib.request(req.url, options, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
       const declared = Number(res.headers['content-length']);
@@ -105,7 +171,10 @@ function once(req: HttpRequest): Promise<HttpResponse> {
       res.on('end', () => done(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), url: req.url }));
       res.on('error', (e) => done(networkFailure(e, req)));
     });
-    r.on('error', (e) => done(networkFailure(e, req)));
+    r.on('error', (e: Error & { code?: string }) => {
+      const stale = retryStale && r.reusedSocket && !answered && (e.code === 'ECONNRESET' || e.code === 'EPIPE');
+      done(stale ? new StaleConnection(e.message) : networkFailure(e, req));
+    });
     req.signal?.addEventListener('abort', onAbort);
     if (req.body !== undefined) r.write(req.body);
     r.end();

@@ -60,6 +60,12 @@ export interface VerifyDeps {
    * trustSource.ts); without it, the public-good root embedded in @sigstore/tuf. A failure is the outcome.
    */
   trustRoot?: () => Promise<TrustChoice>;
+  /**
+   * Ask the registry for the tag's digest and verify again, ignoring cached answers (an explicit "verify
+   * again"). Without it, a tag resolved within the registry client's cache TTL and a verdict reached within
+   * the engine's are reused.
+   */
+  fresh?: boolean;
 }
 
 /** A trusted root and one line for the outcome's details saying which it is, or why none can be used. */

@@ -67,16 +67,24 @@ export function cosignTag(digest: string, suffix: 'sig' | 'att' | 'sbom' | ''): 
   return suffix ? `${base}.${suffix}` : base;
 }
 
+/** Which kinds of object a caller will look at; the others are not fetched. */
+export interface Wanted {
+  signatures: boolean;
+  attestations: boolean;
+}
+const ALL: Wanted = { signatures: true, attestations: true };
+
 /**
  * Everything attached to `digest` in `repository` (the image's own, or a COSIGN_REPOSITORY-style override).
  * Absent tags are empty results; transport failures throw a DiscoveryError.
  */
-export async function discover(registry: RegistryClient, repository: string, digest: string, signal?: AbortSignal): Promise<Discovered> {
+export async function discover(registry: RegistryClient, repository: string, digest: string, signal?: AbortSignal, wanted: Wanted = ALL): Promise<Discovered> {
   const notes: string[] = [];
+  // Independent lookups, all at once (the client's per-host limit bounds them).
   const [signatures, attestations, referrers] = await Promise.all([
-    legacyObjects(registry, repository, digest, 'sig', notes, signal),
-    legacyObjects(registry, repository, digest, 'att', notes, signal),
-    referrerBundles(registry, repository, digest, notes, signal),
+    wanted.signatures ? legacyObjects(registry, repository, digest, 'sig', notes, signal) : [],
+    wanted.attestations ? legacyObjects(registry, repository, digest, 'att', notes, signal) : [],
+    referrerBundles(registry, repository, digest, notes, signal, wanted),
   ]);
   return { repository, signatures, attestations, bundles: referrers.bundles, referrersVia: referrers.via, notes };
 }
@@ -113,7 +121,7 @@ async function legacyObjects(registry: RegistryClient, repository: string, diges
   return out;
 }
 
-async function referrerBundles(registry: RegistryClient, repository: string, digest: string, notes: string[], signal?: AbortSignal): Promise<{ via: Discovered['referrersVia']; bundles: BundleObject[] }> {
+async function referrerBundles(registry: RegistryClient, repository: string, digest: string, notes: string[], signal: AbortSignal | undefined, wanted: Wanted): Promise<{ via: Discovered['referrersVia']; bundles: BundleObject[] }> {
   const r = await registry.referrers(repository, digest, signal);
   if (!r.ok) {
     if (r.error.code === 'not-found') return { via: 'none', bundles: [] };
@@ -145,21 +153,25 @@ async function referrerBundles(registry: RegistryClient, repository: string, dig
       notes.push(`referrer ${source} is a Sigstore bundle artifact without a bundle layer`);
       continue;
     }
+    const annotations = json.annotations && typeof json.annotations === 'object' ? stringMap(json.annotations as Record<string, unknown>) : {};
+    const predicateType = annotations['dev.sigstore.bundle.predicateType'];
+    const content = annotations['dev.sigstore.bundle.content'];
+    // A bundle of a kind the caller does not look at: its layer is not fetched.
+    if (!(isSignatureBundle(predicateType) ? wanted.signatures : wanted.attestations)) continue;
     const blob = await registry.blob(repository, bundleLayer.digest, { signal, maxBytes: MAX_LAYER_BYTES });
     if (!blob.ok) {
       if (blob.error.code === 'cancelled') throw new DiscoveryError(blob.error);
       notes.push(`referrer ${source}: bundle layer could not be read: ${blob.error.message}`);
       continue;
     }
-    const annotations = json.annotations && typeof json.annotations === 'object' ? stringMap(json.annotations as Record<string, unknown>) : {};
-    bundles.push({
-      source,
-      bundle: blob.value,
-      predicateType: annotations['dev.sigstore.bundle.predicateType'],
-      content: annotations['dev.sigstore.bundle.content'],
-    });
+    bundles.push({ source, bundle: blob.value, predicateType, content });
   }
   return { via: r.value.via, bundles };
+}
+
+/** A cosign v3 signature (a DSSE bundle of the sign predicate); every other bundle is an attestation. */
+function isSignatureBundle(predicateType: string | undefined): boolean {
+  return predicateType === COSIGN_SIGN_PREDICATE;
 }
 
 function stringMap(obj: Record<string, unknown>): Record<string, string> {

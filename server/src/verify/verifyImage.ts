@@ -104,13 +104,16 @@ export const verifyImage: VerifyImage = async (request, deps) => {
 
   const imageRepository = repositoryOf(request.image);
   if (!imageRepository) return { image: request.image, ...early('error', `✗ "${request.image}" is not a valid image reference`, []) };
-  const manifest = await deps.registry.manifest(request.image, deps.signal);
-  if (!manifest.ok) return { image: request.image, ...early('error', `✗ ${manifest.error.message}`, [manifest.error.message]) };
-  const digest = manifest.value.digest;
+  // Tag → digest through the client's short-TTL resolve cache, so a warm re-verification by tag costs no
+  // request. The trade-off: a tag re-pushed within that TTL (a minute by default) still verifies the digest it
+  // named before; `fresh` (an explicit "verify again") asks the registry and skips cached verdicts.
+  const resolved = await deps.registry.resolve(request.image, deps.signal, { fresh: deps.fresh });
+  if (!resolved.ok) return { image: request.image, ...early('error', `✗ ${resolved.error.message}`, [resolved.error.message]) };
+  const digest = resolved.value.digest;
 
   const cacheKey = `${digest}|${createHash('sha256').update(JSON.stringify({ plan, root: request.trustedRootJson ?? rootIdentity(trust), imageRepository })).digest('hex')}`;
   const cache = cacheFor(deps.registry);
-  const hit = cache.get(cacheKey);
+  const hit = deps.fresh ? undefined : cache.get(cacheKey);
   if (hit && Date.now() - hit.at < CACHE_TTL_MS) return { ...hit.outcome, image: request.image };
 
   try {
@@ -157,10 +160,12 @@ async function run(
   request: VerifyRequest, deps: VerifyDeps, plan: EntryPlan, label: string, trust: TrustRoot,
   imageRepository: string, digest: string, now: () => Date,
 ): Promise<VerifyOutcome> {
+  // Only what the plan can use is fetched: `.att` objects when it checks no attestations, `.sig` when no signatures.
+  const wanted = { signatures: plan.attestors.length > 0, attestations: plan.attestations.length > 0 };
   const discovered = new Map<string, Promise<Discovered>>();
   const discoverIn = (repo: string) => {
     let p = discovered.get(repo);
-    if (!p) discovered.set(repo, (p = discover(deps.registry, repo, digest, deps.signal)));
+    if (!p) discovered.set(repo, (p = discover(deps.registry, repo, digest, deps.signal, wanted)));
     return p;
   };
   const findings = new Map<string, FindingAcc>();
@@ -267,7 +272,9 @@ async function run(
   }
   for (const [repo, p] of discovered) {
     const d = await p;
-    details.push(`looked in ${repo}: ${d.signatures.length} signature layer(s), ${d.attestations.length} attestation layer(s), ${d.bundles.length} Sigstore bundle referrer(s) (referrers via ${d.referrersVia === 'api' ? 'the OCI referrers API' : d.referrersVia === 'tag-fallback' ? `the ${tagHint(digest, '')} fallback index` : 'neither the API nor a fallback index: none'})`);
+    const sigs = wanted.signatures ? `${d.signatures.length} signature layer(s)` : 'signatures not looked up (none required)';
+    const atts = wanted.attestations ? `${d.attestations.length} attestation layer(s)` : 'attestations not looked up (none required)';
+    details.push(`looked in ${repo}: ${sigs}, ${atts}, ${d.bundles.length} Sigstore bundle referrer(s) (referrers via ${d.referrersVia === 'api' ? 'the OCI referrers API' : d.referrersVia === 'tag-fallback' ? `the ${tagHint(digest, '')} fallback index` : 'neither the API nor a fallback index: none'})`);
     details.push(...d.notes);
   }
   details.push(...plan.notes);
