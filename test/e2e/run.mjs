@@ -216,6 +216,36 @@ async function runNegativeControl(context, server, graceMs) {
   return false;
 }
 
+// ---- the same extension-host suite in desktop VS Code ---------------------------------------------------
+
+/**
+ * @vscode/test-electron runs the suite in a desktop VS Code named by VSCODE_EXECUTABLE (or one it downloads when
+ * IMAGE_TRUST_E2E_DOWNLOAD_VSCODE=1 and the network allows). Neither is possible on this project's machines (no
+ * download, no desktop VS Code package), so there it is reported as skipped, with the reason; code-server's
+ * extension host runs the very same suite above.
+ */
+async function runDesktopSuite(ext) {
+  const executable = process.env.VSCODE_EXECUTABLE;
+  if (!executable && process.env.IMAGE_TRUST_E2E_DOWNLOAD_VSCODE !== '1') {
+    record('exthost/desktop-vscode', 'skipped', 'VSCODE_EXECUTABLE is not set and VS Code cannot be downloaded here; the same suite ran in code-server\'s extension host');
+    return true;
+  }
+  const { runTests } = await import('@vscode/test-electron');
+  try {
+    await runTests({
+      vscodeExecutablePath: executable,
+      extensionDevelopmentPath: join(here, '..', '..'),
+      extensionTestsPath: join(here, 'exthost', 'index.js'),
+      launchArgs: [ext.workspace, '--disable-extensions', '--disable-workspace-trust', `--user-data-dir=${join(ext.dir, 'desktop-user-data')}`],
+    });
+    record('exthost/desktop-vscode', 'passed', executable ?? 'downloaded VS Code');
+    return true;
+  } catch (err) {
+    record('exthost/desktop-vscode', 'failed', String(err.message ?? err).split('\n')[0]);
+    return false;
+  }
+}
+
 // ---- main ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -275,6 +305,7 @@ async function main() {
     }));
     if (wantUi) ok = (await stage('ui journeys', () => runJourneys(context, ui, facts))) && ok;
     if (wantExt) ok = (await stage('extension-host suite', () => runExtHostSuite(context, ext))).ok && ok;
+    ok = (await stage('desktop VS Code (@vscode/test-electron)', () => runDesktopSuite(ext))) && ok;
     if (wantNegative) {
       // With the payload honoured, the window title says "Extension Development Host" as soon as the workbench is
       // up, and the suite would start; 10 s past that, neither has happened on a server without the option.
