@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getLanguageService } from './service/languageService';
 import { defaultSettings, ServiceSettings } from './service/settings';
-import { isPolicyKind } from './service/document/classify';
 import { createWorkspaceFiles } from './workspaceFiles';
 import { registerCommands, SERVER_COMMANDS } from './commands';
 import { WorkspaceIndexer } from './workspaceIndexer';
@@ -36,7 +35,7 @@ connection.onInitialize((params) => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       completionProvider: { triggerCharacters: [':', ' ', '-', '"', "'"], resolveProvider: false },
       hoverProvider: true,
-      codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll', 'source'] },
+      codeActionProvider: { codeActionKinds: ['quickfix', 'source'] },
       executeCommandProvider: { commands: SERVER_COMMANDS },
       codeLensProvider: { resolveProvider: false },
     },
@@ -76,12 +75,10 @@ function parse(doc: TextDocument) {
 }
 
 function validate(doc: TextDocument): void {
-  const file = parse(doc);
-  const diagnostics = service.doValidation(file, settings);
-  // Only speak about files we own; other YAML stays untouched (coexists with the Red Hat YAML extension).
-  const owns = file.docs.some((d) => isPolicyKind(d.kind) || d.kind === 'manifest' || d.kind === 'kustomization');
-  if (owns || diagnostics.length > 0) connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
-  else connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
+  // Rules only look at documents we own (policies, manifests, kustomizations), so other YAML always gets an
+  // empty list: no noise next to the Red Hat YAML extension.
+  const diagnostics = service.doValidation(parse(doc), settings);
+  connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
 }
 
 documents.onDidChangeContent((e) => {
