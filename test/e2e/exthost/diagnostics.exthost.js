@@ -95,6 +95,24 @@ describe('Image Trust in the extension host', () => {
     assert.equal(doc.getText(edits[0].range), 'verifyDigests');
   });
 
+  it('offers imageReferences and attestors in a new verifyImages entry', async function () {
+    if (PENDING_FEATURES.completion) {
+      log(`pending completion: ${PENDING_FEATURES.completion}`);
+      this.skip();
+    }
+    const doc = await open(POLICY_FILE);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.lineAt(16); // `      verifyImages:`
+    await editor.edit((e) => e.insert(line.range.end, '\n        - '));
+    try {
+      const list = await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(17, 10));
+      const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      for (const key of ['imageReferences', 'attestors']) assert.ok(labels.includes(key), `no ${key} among ${JSON.stringify(labels.slice(0, 30))}`);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
   it('completes keys in a verifyImages entry', async function () {
     if (PENDING_FEATURES.completion) {
       log(`pending completion: ${PENDING_FEATURES.completion}`);
