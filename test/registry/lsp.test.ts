@@ -114,6 +114,22 @@ describe('LSP: pin image digests against a real registry', function () {
     });
   });
 
+  it('the quick-fix on a kustomize override adds the digest the registry serves as a digest field', async () => {
+    const uri = pathToFileURL(path.join(workspace, 'k8s', 'kustomization.yaml')).toString();
+    const text = `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: ${reg.host}/demo/web\n    newTag: "1.0"\n`;
+    open(uri, text);
+    const published = await client.waitForDiagnostics(uri, (d) => d.diagnostics.some((x) => x.code === 'image-not-pinned'), 10_000, { includeLatest: true });
+    const diag = published.diagnostics.find((x) => x.code === 'image-not-pinned') as Diagnostic;
+    const actions = (await client.codeAction(uri, diag.range, [diag])) as CodeAction[];
+    const fix = actions.find((a) => a.command?.command === 'imageTrust.pinDigest');
+    assert.ok(fix?.command, JSON.stringify(actions));
+    const result = await client.request<{ applied: boolean }>('workspace/executeCommand', { command: fix.command.command, arguments: fix.command.arguments });
+    assert.equal(result.applied, true);
+    assert.deepEqual(edits[0].edit, {
+      changes: { [uri]: [{ range: { start: { line: 4, character: 17 }, end: { line: 4, character: 17 } }, newText: `\n    digest: ${web.digest}` }] },
+    });
+  });
+
   it('reports an unknown tag with the registry\'s actionable message and applies nothing', async () => {
     const uri = pathToFileURL(path.join(workspace, 'missing.yaml')).toString();
     const image = `${reg.host}/demo/web:9.9`;

@@ -1,6 +1,9 @@
 // The pieces around the network: challenge parsing, credential sources, settings, the pinned text and the
 // code actions that offer pinning.
 import { strict as assert } from 'node:assert';
+import { kustomizeDigestEdit } from '../../server/src/commands/pinEdit';
+import { parseYamlFile } from '../../server/src/service/document/yamlFile';
+import { kustomizeImages } from '../../server/src/service/manifest/images';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseChallenge, parseTokenResponse } from '../../server/src/registry/auth';
@@ -168,7 +171,7 @@ describe('pinning: code actions', () => {
     assert.deepEqual(actionsFor(pinned, 'none').actions.filter((a) => a.kind === 'source.pinDigests'), []);
   });
 
-  it('offers no pin command for kustomize image overrides (their text is spread over fields)', () => {
+  it('offers a pin command for a kustomize override with a tag, marked as the kustomize form', () => {
     const kustomization = yaml`
       apiVersion: kustomize.config.k8s.io/v1beta1
       kind: Kustomization
@@ -180,6 +183,27 @@ describe('pinning: code actions', () => {
     const file = svc.parse('file:///w/kustomization.yaml', kustomization);
     const diags = withCode(svc.doValidation(file), 'image-not-pinned');
     assert.equal(diags.length, 1, 'the rule does report it');
-    assert.deepEqual(svc.doCodeActions(file, diags[0].range, diags).filter((a) => a.command), []);
+    const fixes = svc.doCodeActions(file, diags[0].range, diags).filter((a) => a.command);
+    assert.equal(fixes.length, 1);
+    assert.equal(fixes[0].edit, undefined);
+    assert.deepEqual(fixes[0].command?.arguments, ['file:///w/kustomization.yaml', diags[0].range, 'nginx:1.25', 'kustomize']);
+  });
+
+  it('writes the digest into a kustomize entry as a new field at the entry\'s indentation, after any trailing comment', () => {
+    const entryOf = (text: string) => {
+      const file = parseYamlFile('file:///w/kustomization.yaml', text);
+      return { file, entry: kustomizeImages(file.docs[0])[0] };
+    };
+    const apply = (text: string, e: { start: number; end: number; newText: string } | undefined) => e && text.slice(0, e.start) + e.newText + text.slice(e.end);
+    const withComment = 'kind: Kustomization\nimages:\n  - name: nginx\n    newTag: "1.25"  # team pin\nresources: [a.yaml]\n';
+    const a = entryOf(withComment);
+    assert.equal(apply(withComment, kustomizeDigestEdit(a.file.text, a.entry, D)),
+      `kind: Kustomization\nimages:\n  - name: nginx\n    newTag: "1.25"  # team pin\n    digest: ${D}\nresources: [a.yaml]\n`);
+    const atEnd = 'kind: Kustomization\nimages:\n- name: nginx\n  newName: reg.example.com/nginx\n  newTag: "1.25"';
+    const b = entryOf(atEnd);
+    assert.equal(apply(atEnd, kustomizeDigestEdit(b.file.text, b.entry, D)), `${atEnd}\n  digest: ${D}`);
+    const flow = 'kind: Kustomization\nimages: [{name: nginx, newTag: "1.25"}]\n';
+    const c = entryOf(flow);
+    assert.equal(kustomizeDigestEdit(c.file.text, c.entry, D), undefined, 'flow-style entries are left alone');
   });
 });

@@ -13,7 +13,19 @@ import { parseYamlFile } from '../service/document/yamlFile';
 import { pinnableSites } from '../service/rules/image/pinDigestFix';
 import { createWorkspaceFiles } from '../workspaceFiles';
 import type { CommandContext } from './index';
-import { pinEditAt } from './pinEdit';
+import { kustomizeDigestEdit, pinEditAt } from './pinEdit';
+import { kustomizeImages } from '../service/manifest/images';
+import { contains } from '../service/rules/image/pinDigestFix';
+
+/** The `digest:` edit for the kustomize `images:` entry at `offset` that produces `image`. */
+function kustomizeEditAt(doc: TextDocument, offset: number, image: string, digest: string) {
+  const file = parseYamlFile(doc.uri, doc.getText(), doc.version);
+  const entry = file.docs
+    .filter((d) => d.kind === 'kustomization')
+    .flatMap(kustomizeImages)
+    .find((e) => e.result === image && contains(e.node.range, offset));
+  return entry && kustomizeDigestEdit(file.text, entry, digest);
+}
 
 export interface PinOutcome {
   applied: boolean;
@@ -28,7 +40,7 @@ export class DigestPinner {
 
   /** `imageTrust.pinDigest(uri, range, image)`: the quick-fix on one image. */
   async pinOne(args: unknown[], token?: CancellationToken): Promise<PinOutcome> {
-    const [uri, range, image] = args as [string, Range, string];
+    const [uri, range, image, form] = args as [string, Range, string, string | undefined];
     const outcome: PinOutcome = { applied: false, pinned: [], failed: [] };
     if (typeof uri !== 'string' || typeof image !== 'string' || !range?.start || !range?.end) {
       this.show('error', 'imageTrust.pinDigest needs a document URI, the image value range and the image.');
@@ -42,7 +54,9 @@ export class DigestPinner {
       return outcome;
     }
     const doc = await this.textDocument(uri);
-    const edit = doc && pinEditAt(doc.getText(), doc.offsetAt(range.start), doc.offsetAt(range.end), image, resolved.value.digest);
+    const edit = doc && (form === 'kustomize'
+      ? kustomizeEditAt(doc, doc.offsetAt(range.start), image, resolved.value.digest)
+      : pinEditAt(doc.getText(), doc.offsetAt(range.start), doc.offsetAt(range.end), image, resolved.value.digest));
     if (!doc || !edit) {
       this.show('error', `Could not pin ${image}: the document changed since the fix was offered; try again.`);
       return outcome;
@@ -50,7 +64,7 @@ export class DigestPinner {
     const textEdit: TextEdit = { range: { start: doc.positionAt(edit.start), end: doc.positionAt(edit.end) }, newText: edit.newText };
     const result = await this.ctx.connection.workspace.applyEdit({ label: `Pin ${image}`, edit: { changes: { [uri]: [textEdit] } } });
     outcome.applied = !!result.applied;
-    if (outcome.applied) outcome.pinned.push({ uri, image, pinned: edit.newText });
+    if (outcome.applied) outcome.pinned.push({ uri, image, pinned: form === 'kustomize' ? `${image}@${resolved.value.digest}` : edit.newText });
     else this.show('error', `Could not pin ${image}: the editor did not apply the edit${result.failureReason ? ` (${result.failureReason})` : ''}.`);
     return outcome;
   }

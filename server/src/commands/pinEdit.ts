@@ -1,5 +1,7 @@
 // Pure text work for pinning: the pinned form of an image and the edit that writes it in place.
+import type { Scalar } from 'yaml';
 import { parseImageReference } from '../service/image/reference';
+import type { KustomizeImageEntry } from '../service/manifest/images';
 
 /**
  * `name:tag@digest`, keeping the tag (as Renovate's pinDigests does) so readers and update tools still see
@@ -32,4 +34,22 @@ export function pinEditAt(text: string, start: number, end: number, image: strin
   const after = value.slice(at + image.length);
   if (!/^["']?$/.test(before) || after !== before) return undefined;
   return { start: start + at, end: start + at + image.length, newText: pinnedImage(image, digest) };
+}
+
+/**
+ * For a kustomize `images:` entry: writes the digest into its `digest` field, which kustomize uses instead of
+ * `newTag` (the tag stays, for readers and update tools). Block-style entries only; undefined otherwise.
+ */
+export function kustomizeDigestEdit(text: string, entry: KustomizeImageEntry, digest: string): OffsetEdit | undefined {
+  if (entry.node.flow || entry.node.items.length === 0) return undefined;
+  if (entry.digestNode?.range) return { start: entry.digestNode.range[0], end: entry.digestNode.range[1], newText: digest };
+  const firstKey = entry.node.items[0].key as Scalar;
+  const last = entry.node.items[entry.node.items.length - 1];
+  const lastEnd = (last.value ?? last.key)?.range?.[1];
+  if (!firstKey.range || lastEnd === undefined) return undefined;
+  const column = firstKey.range[0] - (text.lastIndexOf('\n', firstKey.range[0] - 1) + 1);
+  // After the end of the last field's line, so a trailing comment stays where it was.
+  const lineEnd = text.indexOf('\n', lastEnd);
+  const at = lineEnd < 0 ? text.length : lineEnd;
+  return { start: at, end: at, newText: `\n${' '.repeat(column)}digest: ${digest}` };
 }
