@@ -1,6 +1,6 @@
 // How Kyverno ClusterPolicy/Policy compares image patterns with images: its go-wildcard matcher and the
-// normalised image string it matches against. Kept small and self-contained on purpose; the full OCI
-// reference grammar lives elsewhere.
+// normalised image string it matches against. The reference grammar itself is `reference.ts`'s.
+import { kyvernoNormalized, parseImageReference } from './reference';
 
 /**
  * Kyverno's `imageReferences` / `skipImageReferences` / keyless `subject` matcher (go-wildcard v1.0.3):
@@ -82,22 +82,6 @@ export interface KyvernoNormalizeOptions {
   enableDefaultRegistryMutation?: boolean;
 }
 
-// The distribution/reference grammar (reference.Parse, not the "normalized" variant: no `library/`).
-const ALNUM = '[a-z0-9]+';
-const SEPARATOR = '(?:[._]|__|[-]+)';
-const PATH_COMPONENT = `${ALNUM}(?:${SEPARATOR}${ALNUM})*`;
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN_NAME = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*`;
-const IPV6 = '\\[(?:[a-fA-F0-9:]+)\\]';
-const DOMAIN = `(?:${DOMAIN_NAME}|${IPV6})(?::[0-9]+)?`;
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-const REFERENCE = new RegExp(`^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
-const DOMAIN_PREFIX = new RegExp(`^(${DOMAIN})/`);
-const NAME_MAX = 255;
-// go-digest only accepts algorithms it knows, each with lowercase hex of a fixed length.
-const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
-
 /**
  * Kyverno's view of an image (pkg/utils/image/infos.go): the default registry is prefixed when the first
  * path segment is not a host, nothing else is inserted (`nginx` → `docker.io/nginx:latest`, never
@@ -105,21 +89,12 @@ const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha5
  * Returns undefined for strings Kyverno cannot parse.
  */
 export function kyvernoImageInfo(image: string, options: KyvernoNormalizeOptions = {}): KyvernoImageInfo | undefined {
-  const defaultRegistry = options.defaultRegistry ?? 'docker.io';
-  const { name, registryAdded } = addDefaultRegistry(image, defaultRegistry);
-  const m = REFERENCE.exec(name);
-  if (!m) return undefined;
-  const [, fullName, tag, digest] = m;
-  if (fullName.length > NAME_MAX) return undefined;
-  if (digest !== undefined && !validDigest(digest)) return undefined;
-  const domain = DOMAIN_PREFIX.exec(fullName)?.[1];
-  let registry = domain ?? '';
-  const path = domain ? fullName.slice(domain.length + 1) : fullName;
-  if (registryAdded && options.enableDefaultRegistryMutation === false) registry = '';
-  const base = registry ? `${registry}/${path}` : path;
-  const effectiveTag = tag === undefined && digest === undefined ? 'latest' : tag;
-  const normalized = digest !== undefined ? `${base}@${digest}` : `${base}:${effectiveTag}`;
-  return { registry, path, tag: effectiveTag, digest, normalized };
+  const ref = parseImageReference(image);
+  if (!ref.ok) return undefined;
+  const normalized = kyvernoNormalized(ref, options);
+  const registry = ref.domain ?? (options.enableDefaultRegistryMutation === false ? '' : options.defaultRegistry ?? 'docker.io');
+  const tag = ref.tag === undefined && ref.digest === undefined ? 'latest' : ref.tag;
+  return { registry, path: ref.repository, tag, digest: ref.digest, normalized };
 }
 
 /** The string Kyverno matches `imageReferences` against, or undefined when it cannot parse the image. */
@@ -127,16 +102,3 @@ export function kyvernoNormalize(image: string, options: KyvernoNormalizeOptions
   return kyvernoImageInfo(image, options)?.normalized;
 }
 
-function addDefaultRegistry(image: string, defaultRegistry: string): { name: string; registryAdded: boolean } {
-  const slash = image.indexOf('/');
-  const first = slash < 0 ? '' : image.slice(0, slash);
-  const firstIsHost = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first);
-  return firstIsHost ? { name: image, registryAdded: false } : { name: `${defaultRegistry}/${image}`, registryAdded: true };
-}
-
-function validDigest(digest: string): boolean {
-  const colon = digest.indexOf(':');
-  const expected = DIGEST_HEX_LENGTH[digest.slice(0, colon)];
-  const hex = digest.slice(colon + 1);
-  return expected !== undefined && hex.length === expected && /^[a-f0-9]+$/.test(hex);
-}
