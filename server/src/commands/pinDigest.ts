@@ -14,6 +14,7 @@ import { pinnableSites } from '../service/rules/image/pinDigestFix';
 import { createWorkspaceFiles } from '../workspaceFiles';
 import type { CommandContext } from './index';
 import { kustomizeDigestEdit, pinEditAt } from './pinEdit';
+import { abortOn } from './cancellation';
 import { kustomizeImages } from '../service/manifest/images';
 import { contains } from '../service/rules/image/pinDigestFix';
 
@@ -191,13 +192,3 @@ export class DigestPinner {
   }
 }
 
-/** An AbortSignal that fires when any of the LSP cancellation tokens does. */
-function abortOn(...tokens: (CancellationToken | undefined)[]): AbortSignal {
-  const controller = new AbortController();
-  for (const t of tokens) {
-    if (!t) continue;
-    if (t.isCancellationRequested) controller.abort();
-    else t.onCancellationRequested(() => controller.abort());
-  }
-  return controller.signal;
-}

@@ -4,6 +4,7 @@
 // verify-on-open. Network work happens only here, behind a concurrency limit and a timeout, with LSP
 // cancellation mapped to an AbortSignal. Results go to the results cache (lenses, `image-signature-failed`)
 // and to the client as `imageTrust/verificationResult` notifications (its output channel).
+import { abortOn } from './cancellation';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -538,16 +539,6 @@ function describeSpec(spec: VerifySpec): string {
   }
 }
 
-/** An AbortSignal that fires when any of the LSP cancellation tokens does. */
-export function abortOn(...tokens: (CancellationToken | undefined)[]): AbortSignal {
-  const controller = new AbortController();
-  for (const t of tokens) {
-    if (!t) continue;
-    if (t.isCancellationRequested) controller.abort();
-    else t.onCancellationRequested(() => controller.abort());
-  }
-  return controller.signal;
-}
 
 function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
   const controller = new AbortController();
