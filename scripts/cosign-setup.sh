@@ -7,6 +7,8 @@
 #   scripts/cosign-setup.sh            -> prints /path/to/cosign on stdout
 #   IMAGE_TRUST_CACHE=/some/dir scripts/cosign-setup.sh
 set -euo pipefail
+# Nested npm/apt must not read the outer npm's configuration (see scripts/lib/clean-env.sh).
+source "$(dirname "${BASH_SOURCE[0]}")/lib/clean-env.sh"
 
 CACHE="${IMAGE_TRUST_CACHE:-$HOME/.cache/image-trust}"
 DEST="$CACHE/cosign"

@@ -2,6 +2,8 @@
 # Installs the system packages the registry tests use (a real OCI registry, skopeo to push, htpasswd for
 # basic auth). Idempotent: does nothing when they are already there. Needs root (or sudo) and Debian's apt.
 set -euo pipefail
+# Nested npm/apt must not read the outer npm's configuration (see scripts/lib/clean-env.sh).
+source "$(dirname "${BASH_SOURCE[0]}")/lib/clean-env.sh"
 
 missing=()
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)

@@ -10,6 +10,8 @@
 #
 # Usage: bash scripts/e2e/setup.sh     (cache dir: ${IMAGE_TRUST_CACHE:-$HOME/.cache/image-trust})
 set -euo pipefail
+# Nested npm/apt must not read the outer npm's configuration (see scripts/lib/clean-env.sh).
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/clean-env.sh"
 
 CODE_SERVER_VERSION=4.139.1
 NODE_MAJOR=24

@@ -17,6 +17,7 @@
 //          --keep        keep the sandbox (temp dirs) for inspection
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
+import { withoutNpmEnv } from './lib/cleanEnv.mjs';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -72,7 +73,7 @@ function readSetup() {
 
 function runLogged(cmd, args) {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(cmd, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: repo, env: withoutNpmEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

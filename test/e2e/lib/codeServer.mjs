@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import { cpSync, createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { withoutNpmEnv } from './cleanEnv.mjs';
 
 const run = promisify(execFile);
 
@@ -70,8 +71,8 @@ export class CodeServer {
   /** Environment for every code-server call: Node 24 first on PATH (the shebang is `env node`), HOME in the sandbox. */
   processEnv() {
     return {
-      ...process.env,
-      PATH: `${this.env.nodeBin}:${process.env.PATH}`,
+      ...withoutNpmEnv(),
+      PATH: `${this.env.nodeBin}:${withoutNpmEnv().PATH}`,
       HOME: this.home,
       XDG_CONFIG_HOME: join(this.home, '.config'),
       XDG_DATA_HOME: join(this.home, '.local', 'share'),
