@@ -3,10 +3,11 @@
 // over the same generated files, through the same stdio LSP client; then the manifest-with-coverage
 // workspace and live signature verification against the real cosign.
 //
-//   node bench/run.mjs [--samples N] [--only ours|peer] [--only-section policy|manifest|verify[,…]] [--no-idle-wait]
+//   node bench/run.mjs [--samples N] [--only ours|peer] [--only-section policy|manifest|repository|verify[,…]] [--no-idle-wait]
 //
 // Sections: `policy` (the 2,000-line ClusterPolicy), `manifest` (the 15,000-line manifest alone, then in a
-// workspace of 200 verification policies with coverage), `verify` (50 signed images on a loopback
+// workspace of 200 verification policies with coverage), `repository` (both files and broken copies in one
+// folder, cold server, `name:` edits: the speed-and-memory targets), `verify` (50 signed images on a loopback
 // registry: the verification engine vs 50 `cosign verify` runs). Writes the inputs and
 // bench/out/results.json into bench/out/ (git-ignored); a section run alone replaces only its own part.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import {
   loadNote, mib, ms, OUT, ratio, ROOT, round, roundReplacer, setIdleWait, sleep, start, stats, table, timeOpen, times as x, waitForIdle,
 } from './lib.mjs';
 import { IMAGE_COUNT, measureVerify, summariseVerify } from './verify.mjs';
+import { measureRepository, NAME_EDITS, prepareRepository, summariseRepository } from './repository.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -30,7 +32,7 @@ const option = (name, fallback) => {
 const SAMPLES = Math.max(30, Number(option('--samples', 40)));
 const WARMUP = 5;
 const ONLY = option('--only', 'both');
-const ALL_SECTIONS = ['policy', 'manifest', 'verify'];
+const ALL_SECTIONS = ['policy', 'manifest', 'repository', 'verify'];
 const SECTIONS = option('--only-section', ALL_SECTIONS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const s of SECTIONS) {
   if (!ALL_SECTIONS.includes(s)) {
@@ -362,6 +364,17 @@ async function main() {
       idle.push(...coverage.results[key].idle);
     }
   }
+  let repository;
+  if (SECTIONS.includes('repository')) {
+    out.sections.repository = sectionInfo();
+    const repo = prepareRepository(files);
+    repository = { date: now, inputs: { edits: NAME_EDITS, files: ['bench-policy.yaml', 'bench-policy-broken.yaml', 'bench-manifests.yaml', 'bench-manifests-broken.yaml'] }, results: {} };
+    for (const key of keys) {
+      console.log(`- ${SERVERS[key].name}: repository workspace (cold open, ${NAME_EDITS} name: edits per document)`);
+      repository.results[key] = await measureRepository(SERVERS[key], repo);
+      idle.push(repository.results[key].policy.idle, repository.results[key].manifest.idle);
+    }
+  }
   let verification;
   if (SECTIONS.includes('verify')) {
     out.sections.verify = sectionInfo();
@@ -420,6 +433,16 @@ async function main() {
     console.log(`\n${table(rows)}\n`);
     for (const n of notes) console.log(n);
     out.coverage = { ...coverage, table: rows, notes };
+  }
+  if (repository) {
+    const { rows, targets } = summariseRepository(repository.results.ours, repository.results.peer);
+    console.log(`\n${table(rows)}\n`);
+    console.log('Edits append one character to a `name:` line (a rule, policy or container name), one at a time, incremental sync; both servers start cold on the same folder.');
+    if (targets.length) {
+      console.log('\nTargets (speed and memory):');
+      for (const t of targets) console.log(`  ${t.label}: ${t.value} ${t.unit} ${t.ok ? 'OK' : 'MISSED'}`);
+    }
+    out.repository = { ...repository, table: rows, targets };
   }
   if (verification) {
     if (verification.skipped || verification.failed) {
