@@ -1,4 +1,4 @@
-// Headless CLI over the same language service: `image-trust check PATH... [--format text|json]`, and live
+// Headless CLI over the same language service: `image-trust check PATH... [--format text|json|sarif]`, and live
 // verification of an image's signatures: `image-trust verify IMAGE (--key|--policy|--certificate-identity) …`.
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -14,13 +14,16 @@ import { parseImageReference } from './service/image/reference';
 import type { VerifyOutcome, VerifySpec } from './verify/api';
 import { verifyImage } from './verify/verifyImage';
 import { listEntries, matchImage, planFromPolicy } from './verify/policySpec';
+import { allRules } from './service/rules';
+import { toSarif } from './report/sarif';
 
-const USAGE = `usage: image-trust check PATH... [--format text|json]
+const USAGE = `usage: image-trust check PATH... [--format text|json|sarif] [--docs-url URL]
        image-trust verify IMAGE (--key FILE | --policy FILE [--rule NAME]
                                  | --certificate-identity X --certificate-oidc-issuer Y) [options]
 
 check   Checks Kyverno image-verification policies (and the manifests they guard) in files and folders.
-        Exits 1 when an error is found, 2 on a usage error.
+        Exits 1 when an error is found, 2 on a usage error. --format sarif writes SARIF 2.1.0 (GitHub code
+        scanning); its rules link to --docs-url (default: the docs/rules.md shipped with the CLI).
 
 verify  Verifies the image's cosign signatures (or attestations with --type) in its registry, as cosign and
         Kyverno would. Exits 0 when verified, 1 when not, 2 on a usage or network error.
@@ -50,18 +53,19 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'verify') return verifyCommand(rest);
   if (command !== 'check') return usage(`unknown command "${command}"`);
-  let format: 'text' | 'json' = 'text';
+  let format: CheckFormat = 'text';
+  let docsUrl = bundledDocsUrl();
   const paths: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (a === '--format') {
-      const v = rest[++i];
-      if (v !== 'text' && v !== 'json') return usage(`--format takes text or json, not "${v ?? ''}"`);
+    if (a === '--format' || a.startsWith('--format=')) {
+      const v = a === '--format' ? rest[++i] : a.slice('--format='.length);
+      if (!isCheckFormat(v)) return usage(`--format takes text, json or sarif, not "${v ?? ''}"`);
       format = v;
-    } else if (a.startsWith('--format=')) {
-      const v = a.slice('--format='.length);
-      if (v !== 'text' && v !== 'json') return usage(`--format takes text or json, not "${v}"`);
-      format = v;
+    } else if (a === '--docs-url' || a.startsWith('--docs-url=')) {
+      const v = a === '--docs-url' ? rest[++i] : a.slice('--docs-url='.length);
+      if (!v || !URL.canParse(v)) return usage(`--docs-url takes an absolute URL, not "${v ?? ''}"`);
+      docsUrl = v;
     } else if (a.startsWith('-')) {
       return usage(`unknown option "${a}"`);
     } else paths.push(a);
@@ -98,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
     for (const diagnostic of diagnostics) findings.push({ file, diagnostic });
   }
   if (format === 'json') printJson(findings);
+  else if (format === 'sarif') printSarif(findings, docsUrl);
   else printText(findings, files.length);
   return findings.some((f) => f.diagnostic.severity === Severity.Error) ? 1 : 0;
 }
@@ -125,6 +130,31 @@ async function collect(p: string, out: string[]): Promise<void> {
       if (e.name !== 'node_modules' && !e.name.startsWith('.')) await collect(full, out);
     } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(full);
   }
+}
+
+type CheckFormat = 'text' | 'json' | 'sarif';
+const isCheckFormat = (v: string | undefined): v is CheckFormat => v === 'text' || v === 'json' || v === 'sarif';
+
+/** docs/rules.md as shipped next to dist/ (the VSIX and a clone alike); `--docs-url` points elsewhere. */
+function bundledDocsUrl(): string {
+  return pathToFileURL(path.join(__dirname, '..', 'docs', 'rules.md')).toString();
+}
+
+function packageVersion(): string {
+  for (const dir of [path.join(__dirname, '..'), path.join(__dirname, '..', '..')]) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      if (pkg.name === 'image-trust' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not here; try the next candidate
+    }
+  }
+  return '0.0.0';
+}
+
+function printSarif(findings: Finding[], docsUrl: string): void {
+  const log = toSarif(findings, { rules: allRules, docsUrl, baseDir: process.cwd(), version: packageVersion() });
+  process.stdout.write(JSON.stringify(log, null, 2) + '\n');
 }
 
 function printJson(findings: Finding[]): void {
