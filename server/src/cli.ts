@@ -16,10 +16,13 @@ import { verifyImage } from './verify/verifyImage';
 import { listEntries, matchImage, planFromPolicy } from './verify/policySpec';
 import { allRules } from './service/rules';
 import { toSarif } from './report/sarif';
+import { verifyBlobCommand } from './cli/verifyBlob';
 
 const USAGE = `usage: image-trust check PATH... [--format text|json|sarif] [--docs-url URL]
        image-trust verify IMAGE (--key FILE | --policy FILE [--rule NAME]
                                  | --certificate-identity X --certificate-oidc-issuer Y) [options]
+       image-trust verify-blob FILE (--bundle F | --signature F (--certificate F | --key F)) [options]
+                                 (image-trust verify-blob --help lists them)
 
 check   Checks Kyverno image-verification policies (and the manifests they guard) in files and folders.
         Exits 1 when an error is found, 2 on a usage error. --format sarif writes SARIF 2.1.0 (GitHub code
@@ -52,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'verify') return verifyCommand(rest);
+  if (command === 'verify-blob') return verifyBlobCommand(rest);
   if (command !== 'check') return usage(`unknown command "${command}"`);
   let format: CheckFormat = 'text';
   let docsUrl = bundledDocsUrl();
