@@ -17,10 +17,12 @@ import { listEntries, matchImage, planFromPolicy } from './verify/policySpec';
 import { allRules } from './service/rules';
 import { toSarif } from './report/sarif';
 import { verifyBlobCommand } from './cli/verifyBlob';
+import { verifyImagesFromCommand } from './cli/imagesFrom';
 
 const USAGE = `usage: image-trust check PATH... [--format text|json|sarif] [--docs-url URL]
        image-trust verify IMAGE (--key FILE | --policy FILE [--rule NAME]
                                  | --certificate-identity X --certificate-oidc-issuer Y) [options]
+       image-trust verify --images-from FILE (--key FILE | --certificate-identity X --certificate-oidc-issuer Y) [options]
        image-trust verify-blob FILE (--bundle F | --signature F (--certificate F | --key F)) [options]
                                  (image-trust verify-blob --help lists them)
 
@@ -54,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'verify' && rest.some((a) => a === '--images-from' || a.startsWith('--images-from='))) return verifyImagesFromCommand(rest);
   if (command === 'verify') return verifyCommand(rest);
   if (command === 'verify-blob') return verifyBlobCommand(rest);
   if (command !== 'check') return usage(`unknown command "${command}"`);
