@@ -134,6 +134,14 @@ function verifyDetached(inputs: BlobInputs, options: VerificationOptions, sha256
     return { ok: true, material, content: 'message-signature', signer: result.signer, sha256, checked: [...result.checked, 'the file matches the signed digest'] };
   }
 
+  // A signature that does not verify, or a key that is not the signer's, is the telling reason whatever the log
+  // holds (a tampered file has no entry because its hash changed). Other findings need the entry's time: wait for it.
+  const withoutLog = capture(() => {
+    runVerification(toBundle({ mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1', ...base }), inputs.artifact, { ...options, ignoreTlog: true }, { legacy: false });
+    return { ok: true };
+  });
+  if (!withoutLog.ok && (withoutLog.code === 'signature-mismatch' || withoutLog.code === 'key-mismatch')) return withoutLog;
+
   const entries = inputs.tlogEntries ?? [];
   if (entries.length === 0) {
     abort('tlog-missing', inputs.tlogUnavailable
@@ -145,6 +153,7 @@ function verifyDetached(inputs: BlobInputs, options: VerificationOptions, sha256
   for (const entry of rankEntries(entries, signature)) {
     const outcome = capture(() => {
       checkUuid(entry);
+      checkEntryIsForThisFile(entry, sha256);
       checkProofMatchesCheckpoint(entry);
       const tlogEntry = toBundleTlogEntry(entry);
       const mediaType = tlogEntry.inclusionProof ? 'application/vnd.dev.sigstore.bundle+json;version=0.2' : 'application/vnd.dev.sigstore.bundle+json;version=0.1';
@@ -158,6 +167,16 @@ function verifyDetached(inputs: BlobInputs, options: VerificationOptions, sha256
     failures.push(outcome);
   }
   return mostTelling(failures, entries.length);
+}
+
+/** The log answered a search by this file's hash; an entry recording another hash is not about this file. */
+function checkEntryIsForThisFile(entry: RekorEntry, sha256: string): void {
+  const claims = entryClaims(entry);
+  if (claims.kind !== 'hashedrekord') abort('tlog-invalid', `Transparency-log entry ${entry.logIndex} is a ${claims.kind || 'unknown'} entry, not the hashedrekord a detached signature is logged as.`);
+  const recorded = claims.hash?.value?.toLowerCase();
+  if (claims.hash?.algorithm !== 'sha256' || recorded !== sha256) {
+    abort('tlog-invalid', `Transparency-log entry ${entry.logIndex} is for another file (${claims.hash?.algorithm ?? 'no hash'}:${recorded ?? ''}), not this one (sha256:${sha256}).`);
+  }
 }
 
 /** Entries recording this very signature first: the others can only fail. */
