@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { BlobReport, BlobRequest, runBlobVerification } from '../../../server/src/verify/blob/run';
 import { CLI, ensureBuilt } from '../../lsp/harness';
+import { Cosign, cosignBinary } from '../../support/cosign';
 import { freePort, missingTools, tempDir } from '../../support/registry';
 import { issueLeaf, Leaf, makeOpensslCa, OpensslCa } from './opensslCa';
 import { hashedRekordBody, RekorStandIn } from './rekorStandIn';
@@ -202,5 +203,49 @@ describe('verify-blob: detached .sig + .cert with the transparency log looked up
     const port = await freePort();
     const down = await run([...common, '--certificate-identity', STAGING, '--rekor-url', `http://127.0.0.1:${port}`]);
     assert.equal(down.code, 2, down.out);
+  });
+});
+
+describe('verify-blob: the Rekor stand-in speaks real Rekor (checked by the real cosign 2.5.0)', function () {
+  this.timeout(120_000);
+  it('cosign verify-blob finds and accepts the stand-in\'s entry, and rejects a wrong identity and a corrupted proof', async function () {
+    const located = cosignBinary();
+    if (!located.path || missingTools().includes('openssl')) {
+      console.log(`      SKIPPED: ${located.reason ?? 'openssl is missing'}`);
+      this.skip();
+    }
+    const dir = tempDir('image-trust-blob-rekor-cosign-');
+    const ca = makeOpensslCa(dir, 'test-fulcio');
+    const leaf = issueLeaf(dir, ca, 'krel-staging', STAGING, GOOGLE);
+    const rekor = new RekorStandIn();
+    await rekor.start();
+    try {
+      const file = path.join(dir, 'kubectl');
+      const data = Buffer.from('kubectl bytes\n');
+      writeFileSync(file, data);
+      const sig = crypto.sign('sha256', data, leaf.privateKey).toString('base64');
+      writeFileSync(`${file}.sig`, sig);
+      writeFileSync(`${file}.cert`, Buffer.from(leaf.pem).toString('base64'));
+      rekor.addFiller(2, Math.floor(leaf.notBefore.getTime() / 1000) + 1);
+      rekor.add(hashedRekordBody({ artifactSha256: sha256(data), signatureB64: sig, verifierPem: leaf.pem }), Math.floor(leaf.notBefore.getTime() / 1000) + 1, sha256(data));
+      const rekorPub = path.join(dir, 'rekor.pub');
+      writeFileSync(rekorPub, rekor.publicKey.export({ format: 'pem', type: 'spki' }));
+      const c = new Cosign(located.path!, dir);
+      const args = (identity: string) => ['verify-blob', '--signature', `${file}.sig`, '--certificate', `${file}.cert`, '--certificate-chain', ca.certFile,
+        '--certificate-identity', identity, '--certificate-oidc-issuer', GOOGLE, '--insecure-ignore-sct', '--rekor-url', rekor.url, file];
+      const env = { SIGSTORE_REKOR_PUBLIC_KEY: rekorPub };
+      const ok = await c.run(args(STAGING), env);
+      assert.equal(ok.code, 0, ok.stderr);
+      // cosign searched the stand-in (by proposed entry) and accepted SET, proof and checkpoint.
+      assert.ok(rekor.requests.includes('POST /api/v1/log/entries/retrieve'), rekor.requests.join(', '));
+      const wrong = await c.run(args(TRUST), env);
+      assert.equal(wrong.code, 1, wrong.stderr);
+      // cosign does check what the stand-in signs: a corrupted inclusion proof fails there too.
+      rekor.corruptProof = true;
+      const corrupt = await c.run(args(STAGING), env);
+      assert.equal(corrupt.code, 1, corrupt.stderr);
+    } finally {
+      await rekor.stop();
+    }
   });
 });

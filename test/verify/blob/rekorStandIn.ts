@@ -1,6 +1,6 @@
-// A Rekor STAND-IN for tests (no real Rekor can run here): an HTTP server on 127.0.0.1 that answers the two calls
-// `cosign verify-blob` makes for a detached signature — `POST /api/v1/index/retrieve` (search by artifact hash) and
-// `GET /api/v1/log/entries/{uuid}` — with entries in Rekor v1's real format: a canonical hashedrekord body, a signed
+// A Rekor STAND-IN for tests (no real Rekor can run here): an HTTP server on 127.0.0.1 that answers Rekor v1's
+// searches — `POST /api/v1/index/retrieve` (by artifact hash, then `GET /api/v1/log/entries/{uuid}`, as Image Trust
+// does) and `POST /api/v1/log/entries/retrieve` (by proposed entry, as cosign 2.5.0 does) — with entries in Rekor v1's real format: a canonical hashedrekord body, a signed
 // entry timestamp (SET) over {body, integratedTime, logIndex, logID} made with a test log key, an RFC 6962 inclusion
 // proof against the current tree, and a checkpoint (signed note) over that tree's size and root.
 // Misbehaviours are switches, so tests can show each is caught.
@@ -124,6 +124,14 @@ export class RekorStandIn {
         const asked = String((JSON.parse(data || '{}') as { hash?: string }).hash ?? '').replace(/^sha256:/, '');
         const hash = this.searchAs.get(asked) ?? asked;
         return send(200, this.entries.map((e) => e).filter((e) => e.hash === hash).map((e) => leafHash(e.body).toString('hex')));
+      }
+      if (req.method === 'POST' && req.url === '/api/v1/log/entries/retrieve') {
+        // cosign's search: by proposed entries (the canonical body it would have logged) and/or UUIDs.
+        const query = JSON.parse(data || '{}') as { entries?: unknown[]; entryUUIDs?: string[] };
+        const wanted = new Set((query.entries ?? []).map((e) => leafHash(Buffer.from(json.canonicalize(e))).toString('hex')));
+        for (const u of query.entryUUIDs ?? []) wanted.add(u.slice(-64));
+        const found = this.entries.map((e, i) => ({ i, uuid: leafHash(e.body).toString('hex') })).filter((e) => wanted.has(e.uuid));
+        return send(200, found.map((e) => ({ [e.uuid]: this.entryJson(e.i) })));
       }
       const m = /^\/api\/v1\/log\/entries\/([0-9a-f]{64,80})$/.exec(req.url ?? '');
       if (req.method === 'GET' && m) {
