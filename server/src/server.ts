@@ -75,6 +75,8 @@ function parse(doc: TextDocument) {
 }
 
 function validate(doc: TextDocument): void {
+  // Image lists and SBOMs are not YAML: only their verification results are shown on them.
+  if (imageLists.handles(doc)) return void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: imageLists.diagnostics(doc) });
   // Rules only look at documents we own (policies, manifests, kustomizations), so other YAML always gets an
   // empty list: no noise next to the Red Hat YAML extension.
   const diagnostics = service.doValidation(parse(doc), settings);
@@ -82,6 +84,7 @@ function validate(doc: TextDocument): void {
 }
 
 documents.onDidChangeContent((e) => {
+  if (imageLists.handles(e.document)) return validate(e.document);
   indexer.documentChanged(parse(e.document));
   validate(e.document);
 });
@@ -116,10 +119,11 @@ connection.onCodeAction((params) => {
 
 connection.onCodeLens((params) => {
   const doc = documents.get(params.textDocument.uri);
+  if (doc && imageLists.handles(doc)) return imageLists.codeLenses(doc);
   return doc ? service.doCodeLens(parse(doc)) : [];
 });
 
-const { verifier } = registerCommands({
+const { verifier, imageLists } = registerCommands({
   connection, documents, service, workspace: indexer.index, results: verificationResults,
   revalidate: (uri) => {
     const doc = documents.get(uri);

@@ -5,6 +5,8 @@ import type { LanguageService } from '../service/languageService';
 import { PIN_ALL_DIGESTS_COMMAND, PIN_DIGEST_COMMAND } from '../service/rules/image/pinDigestFix';
 import { DigestPinner } from './pinDigest';
 import { Verifier, VerifyContext, VERIFY_IMAGE_COMMAND, VERIFY_RULE_COMMAND } from './verify';
+import { registerReleaseArtefacts } from './releaseArtefacts';
+import { PIN_IMAGE_LIST_COMMAND } from './imageList';
 
 export interface CommandContext {
   connection: Connection;
@@ -13,13 +15,14 @@ export interface CommandContext {
 }
 
 /** Command ids the server executes; advertised in `executeCommandProvider`. */
-export const SERVER_COMMANDS: string[] = [PIN_DIGEST_COMMAND, PIN_ALL_DIGESTS_COMMAND, VERIFY_IMAGE_COMMAND, VERIFY_RULE_COMMAND];
+export const SERVER_COMMANDS: string[] = [PIN_DIGEST_COMMAND, PIN_ALL_DIGESTS_COMMAND, VERIFY_IMAGE_COMMAND, VERIFY_RULE_COMMAND, PIN_IMAGE_LIST_COMMAND];
 
 /** Registers the commands (and verification's own requests); the verifier needs the initialize params. */
-export function registerCommands(ctx: VerifyContext): { verifier: Verifier } {
+export function registerCommands(ctx: VerifyContext): { verifier: Verifier; imageLists: ReturnType<typeof registerReleaseArtefacts> } {
   const pinner = new DigestPinner(ctx);
   const verifier = new Verifier(ctx);
   verifier.register();
+  const imageLists = registerReleaseArtefacts(ctx, verifier);
   ctx.connection.onExecuteCommand(async (params, token, workDone) => {
     const args = params.arguments ?? [];
     if ((params.command === PIN_DIGEST_COMMAND || params.command === PIN_ALL_DIGESTS_COMMAND) && !verifier.isTrusted) {
@@ -37,9 +40,11 @@ export function registerCommands(ctx: VerifyContext): { verifier: Verifier } {
         return verifier.verifyImageCommand(args, token, params.workDoneToken !== undefined ? workDone : undefined);
       case VERIFY_RULE_COMMAND:
         return verifier.verifyRuleCommand(args, token, params.workDoneToken !== undefined ? workDone : undefined);
+      case PIN_IMAGE_LIST_COMMAND:
+        return imageLists.pin(args);
       default:
         return undefined;
     }
   });
-  return { verifier };
+  return { verifier, imageLists };
 }
