@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { verifyImagePrompt } from './commands/verifyImage';
+import { VERIFY_FILE_COMMAND, verifyFileCommand } from './commands/verifyFile';
+import { VERIFY_IMAGE_LIST_COMMAND, verifyImageListCommand } from './commands/imageList';
 import { VerificationOutput } from './outputChannel';
 import {
   SHOW_OUTPUT_COMMAND, VERIFICATION_RESULT_NOTIFICATION, VERIFY_IMAGE_PROMPT_COMMAND, VerificationResultParams, WORKSPACE_TRUST_NOTIFICATION,
@@ -29,7 +31,8 @@ export function activate(context: vscode.ExtensionContext): ImageTrustApi {
     debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'yaml' }],
+    // YAML, plus image lists and SPDX SBOMs (their lenses and per-image results).
+    documentSelector: [{ language: 'yaml' }, { scheme: 'file', pattern: '**/*images*.{txt,list}' }, { scheme: 'file', pattern: '**/*.{spdx,spdx.json}' }],
     synchronize: { configurationSection: 'imageTrust' },
     diagnosticCollectionName: 'image-trust',
     // In Restricted Mode the server never contacts a registry; it is told when trust is granted.
@@ -48,6 +51,8 @@ export function activate(context: vscode.ExtensionContext): ImageTrustApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => void started.sendNotification(WORKSPACE_TRUST_NOTIFICATION, { trusted: true })),
     vscode.commands.registerCommand(VERIFY_IMAGE_PROMPT_COMMAND, async () => verifyImagePrompt(await whenReady(), output)),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => output.show()),
+    vscode.commands.registerCommand(VERIFY_FILE_COMMAND, async (uri?: vscode.Uri) => verifyFileCommand(await whenReady(), output, context.workspaceState, uri)),
+    vscode.commands.registerCommand(VERIFY_IMAGE_LIST_COMMAND, async (uri?: string) => verifyImageListCommand(await whenReady(), context.workspaceState, uri)),
   );
   const activationMs = performance.now() - t0;
   void ready.then(

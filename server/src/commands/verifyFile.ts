@@ -82,6 +82,7 @@ export async function verifyFile(params: VerifyFileParams, deps: VerifyFileDeps,
     checksums: found.companions.checksums,
     identity: params.key ? undefined : params.identity,
     trustedRoot: settings.trustedRoot,
+    ignoreSctWithoutCtLogs: true,
     ignoreTlog: params.ignoreTlog,
     // An untrusted workspace contacts no server: the log lookup is reported as not made.
     offline: !deps.isTrusted(),

@@ -25,6 +25,8 @@ export interface BlobRequest {
   trustedRoot?: string;
   ignoreTlog?: boolean;
   ignoreSCT?: boolean;
+  /** Skip the SCT check when the given trusted root lists no CT log (a private Sigstore without one): said in the report. */
+  ignoreSctWithoutCtLogs?: boolean;
   /** Never touch the network: a detached signature's log entry cannot be looked up then. */
   offline?: boolean;
   rekorUrl?: string;
@@ -104,7 +106,9 @@ export async function runBlobVerification(req: BlobRequest): Promise<BlobReport>
     }
   }
 
-  const outcome = verifyBlob({ artifact, ...inputs }, { identity: req.identity, trustRoot, ignoreTlog: req.ignoreTlog, ignoreSCT: req.ignoreSCT });
+  const noCtLogs = !req.ignoreSCT && !!req.ignoreSctWithoutCtLogs && !!trustRoot && trustRoot.parts.ctlogs.length === 0;
+  const outcome = verifyBlob({ artifact, ...inputs }, { identity: req.identity, trustRoot, ignoreTlog: req.ignoreTlog, ignoreSCT: req.ignoreSCT || noCtLogs });
+  if (outcome.ok && noCtLogs && outcome.signer.certificate) outcome.checked.push(`${req.trustedRoot} lists no CT log, so the certificate's SCT was not checked`);
   if (!outcome.ok) return { ...report, verdict: 'failed', code: outcome.code, reason: outcome.reason };
   const cert = outcome.signer.certificate;
   const badSum = report.checksums.find((c) => !c.ok);
