@@ -9,6 +9,8 @@ import { verifyBlob } from '../../../server/src/verify/blob/verifyBlob';
 import { loadTrustedRoot } from '../../../server/src/verify';
 import { CLI, ensureBuilt } from '../../lsp/harness';
 import { tempDir } from '../../support/registry';
+import { Cosign, cosignBinary } from '../../support/cosign';
+import { SIGSTORE_FIXTURES } from '../support';
 import { conformanceCases, CONFORMANCE_DIR } from '../conformanceCases';
 
 const DEFAULT_IDENTITY =
@@ -126,5 +128,27 @@ describe('verify-blob: sigstore-conformance bundle-verify cases', function () {
     const { lines, disagreeing } = table('the CLI (node dist/cli.js verify-blob)', rows);
     console.log(lines.join('\n'));
     assert.deepEqual(disagreeing, []);
+  });
+
+  it('differential: where cosign 2.5.0 verify-blob disagrees with the suite, we side with the suite (table printed)', async function () {
+    const located = cosignBinary();
+    if (!located.path) {
+      console.log(`      SKIPPED: cosign is not available here (${located.reason})`);
+      this.skip();
+    }
+    const cosign = new Cosign(located.path!, tempDir('image-trust-blob-conformance-cosign-'));
+    const publicGood = path.join(SIGSTORE_FIXTURES, 'public-good-trusted_root.json');
+    const rows = await pool(cases, 2, async (c) => {
+      const auth = c.key ? ['--key', c.key] : ['--certificate-identity', c.identity, '--certificate-oidc-issuer', c.issuer];
+      const r = await cosign.run(['verify-blob', '--bundle', c.bundle, '--new-bundle-format', '--trusted-root', c.trustedRoot ?? publicGood, ...auth, '--offline', c.artifact]);
+      return { name: c.name, expectPass: c.expectPass, cosign: r.code === 0, ours: viaApi(c).passed };
+    });
+    const differing = rows.filter((r) => r.cosign !== r.ours);
+    const lines = [
+      `      sigstore-conformance, cosign 2.5.0 verify-blob: ${rows.filter((r) => r.cosign === r.expectPass).length}/${rows.length} agree with the suite; ours ${rows.filter((r) => r.ours === r.expectPass).length}/${rows.length}`,
+      ...differing.map((r) => `        ${r.name.padEnd(58)} expected ${r.expectPass ? 'pass' : 'fail'}; cosign ${r.cosign ? 'pass' : 'fail'}, ours ${r.ours ? 'pass' : 'fail'}`),
+    ];
+    console.log(lines.join('\n'));
+    assert.deepEqual(differing.filter((r) => r.ours !== r.expectPass).map((r) => r.name), []);
   });
 });
