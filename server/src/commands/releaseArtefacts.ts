@@ -22,6 +22,7 @@ export function registerReleaseArtefacts(ctx: VerifyContext, verifier: Verifier)
   connection.onRequest(VERIFY_FILE_REQUEST, (params: VerifyFileParams, token: CancellationToken) => verifyFile(params, {
     connection,
     isTrusted: () => verifier.isTrusted,
+    trustRoot: () => verifier.trustRootChoice(),
     workspaceDir: async () => {
       const folders = await connection.workspace.getWorkspaceFolders().catch(() => null);
       const uri = folders?.[0]?.uri;

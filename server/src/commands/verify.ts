@@ -403,6 +403,11 @@ export class Verifier {
     });
   }
 
+  /** The trusted root verification uses now (settings file, TUF-refreshed public-good, embedded), for other verifiers. */
+  async trustRootChoice(): Promise<import('../verify/api').TrustChoice> {
+    return this.trust().choose((await this.settings()).trustedRoot, this.workspaceDir);
+  }
+
   /** Loaded on first use, like the engine: the TUF client and Sigstore code stay out of server start-up. */
   private trust(): TrustSource {
     if (!this.trustSource) {

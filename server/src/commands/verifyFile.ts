@@ -8,6 +8,7 @@ import type { CancellationToken } from 'vscode-languageserver';
 import { Companions, findCompanions } from '../verify/blob/companions';
 import { checkRekorUrl, PUBLIC_REKOR_URL } from '../verify/blob/rekorClient';
 import type { BlobReport, BlobRequest } from '../verify/blob/run';
+import type { TrustChoice } from '../verify/api';
 import { abortOn } from './cancellation';
 
 export const FILE_COMPANIONS_REQUEST = 'imageTrust/fileCompanions';
@@ -39,6 +40,8 @@ export interface VerifyFileDeps {
   connection: Connection;
   isTrusted(): boolean;
   workspaceDir(): Promise<string | undefined>;
+  /** The editor's trusted root (settings file, TUF-refreshed public-good root, embedded copy), when available. */
+  trustRoot?(): Promise<TrustChoice>;
 }
 
 export async function fileCompanions(params: FileCompanionsParams): Promise<FileCompanionsResult> {
@@ -73,6 +76,12 @@ export async function verifyFile(params: VerifyFileParams, deps: VerifyFileDeps,
   const { runBlobVerification, describeBlobReport } = await import('../verify/blob/run');
   const found = await fileCompanions({ path: params.path });
   const settings = await verifySettings(deps);
+  // The refreshed root may go online (TUF): only in a trusted workspace; otherwise the settings file or the embedded root.
+  const chosen = deps.trustRoot && deps.isTrusted() ? await deps.trustRoot() : undefined;
+  if (chosen && !chosen.ok) {
+    const report: BlobReport = { file: params.path, verdict: 'error', code: 'input-error', reason: chosen.reason, checksums: [], checked: [] };
+    return { report, lines: describeBlobReport(report) };
+  }
   const request: BlobRequest = {
     file: params.path,
     bundle: found.companions.bundle,
@@ -81,7 +90,8 @@ export async function verifyFile(params: VerifyFileParams, deps: VerifyFileDeps,
     key: params.key,
     checksums: found.companions.checksums,
     identity: params.key ? undefined : params.identity,
-    trustedRoot: settings.trustedRoot,
+    trustedRoot: chosen ? undefined : settings.trustedRoot,
+    trustRoot: chosen?.ok ? chosen.root : undefined,
     ignoreSctWithoutCtLogs: true,
     ignoreTlog: params.ignoreTlog,
     // An untrusted workspace contacts no server: the log lookup is reported as not made.

@@ -23,6 +23,8 @@ export interface BlobRequest {
   checksums?: string[];
   identity?: { subject?: string; subjectRegExp?: string; issuer?: string; issuerRegExp?: string };
   trustedRoot?: string;
+  /** Already chosen trust (the editor's settings file or TUF-refreshed root); `trustedRoot` wins when both are given. */
+  trustRoot?: TrustRoot;
   ignoreTlog?: boolean;
   ignoreSCT?: boolean;
   /** Skip the SCT check when the given trusted root lists no CT log (a private Sigstore without one): said in the report. */
@@ -61,7 +63,7 @@ export async function runBlobVerification(req: BlobRequest): Promise<BlobReport>
 
   let artifact: Buffer;
   const inputs: Partial<BlobInputs> = {};
-  let trustRoot: TrustRoot | undefined;
+  let trustRoot: TrustRoot | undefined = req.trustRoot;
   try {
     artifact = await readLimited(req.file, MAX_FILE);
     if (req.bundle) inputs.bundle = await readLimited(req.bundle, MAX_MATERIAL);
@@ -108,7 +110,7 @@ export async function runBlobVerification(req: BlobRequest): Promise<BlobReport>
 
   const noCtLogs = !req.ignoreSCT && !!req.ignoreSctWithoutCtLogs && !!trustRoot && trustRoot.parts.ctlogs.length === 0;
   const outcome = verifyBlob({ artifact, ...inputs }, { identity: req.identity, trustRoot, ignoreTlog: req.ignoreTlog, ignoreSCT: req.ignoreSCT || noCtLogs });
-  if (outcome.ok && noCtLogs && outcome.signer.certificate) outcome.checked.push(`${req.trustedRoot} lists no CT log, so the certificate's SCT was not checked`);
+  if (outcome.ok && noCtLogs && outcome.signer.certificate) outcome.checked.push(`${trustRoot!.source} lists no CT log, so the certificate's SCT was not checked`);
   if (!outcome.ok) return { ...report, verdict: 'failed', code: outcome.code, reason: outcome.reason };
   const cert = outcome.signer.certificate;
   const badSum = report.checksums.find((c) => !c.ok);
