@@ -169,6 +169,15 @@ describe('verify-blob: detached .sig + .cert with the transparency log looked up
     }
   });
 
+  it("cosign's own --bundle file without a log entry (signature + base64 certificate) gets its entry looked up too", async () => {
+    const bundle = write('kubectl.bundle', JSON.stringify({ base64Signature: readFileSync(files.sig, 'utf8'), cert: readFileSync(files.cert, 'utf8') }));
+    const r = await runBlobVerification(request({ signature: undefined, certificate: undefined, bundle }));
+    assert.equal(r.verdict, 'verified', r.reason);
+    assert.equal(r.material, 'cosign-bundle');
+    assert.equal(r.tlog?.logIndex, logIndex);
+    expectFail(await runBlobVerification(request({ signature: undefined, certificate: undefined, bundle, offline: true, rekorUrl: undefined })), 'tlog-missing', /could not be checked \(offline/);
+  });
+
   it('an unreachable log is an error, never a pass', async () => {
     const port = await freePort();
     expectFail(await runBlobVerification(request({ rekorUrl: `http://127.0.0.1:${port}` })), 'tlog-unreachable', /could not be checked.*unreachable/);

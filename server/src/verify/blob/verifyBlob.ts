@@ -73,7 +73,9 @@ export function verifyBlob(inputs: BlobInputs, policy: BlobPolicy): VerifyOutcom
       if (!isCosignLocalBundle(json)) return verifySigstoreBundle(json, inputs, options, sha256);
       const local = parseCosignLocalBundle(json as Record<string, unknown>);
       const certificate = inputs.certificate ?? local.certificatePem;
-      return verifyDetached({ ...inputs, bundle: undefined, signature: local.signature, certificate, tlogEntries: local.rekorEntry ? [local.rekorEntry] : [] }, options, sha256, 'cosign-bundle');
+      // Its own log entry when it has one; else what was looked up for the file, as for a detached signature.
+      const tlogEntries = local.rekorEntry ? [local.rekorEntry] : inputs.tlogEntries;
+      return verifyDetached({ ...inputs, bundle: undefined, signature: local.signature.toString('base64'), certificate, tlogEntries }, options, sha256, 'cosign-bundle');
     }
     if (inputs.signature === undefined) abort('invalid-policy', 'Nothing to verify with: give a bundle, or a detached signature with a certificate or a key.');
     return verifyDetached(inputs, options, sha256, 'detached');
