@@ -36,6 +36,8 @@ export async function verifyImageListCommand(client: LanguageClient, state: vsco
   }
   // The server reports progress (with cancellation) and puts each result on its line.
   const result = await client.sendRequest<Result>(VERIFY_IMAGE_LIST_REQUEST, { uri, spec });
-  const show = result.cancelled || result.errors ? vscode.window.showWarningMessage : result.failed ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
-  void show(`Image Trust: ${result.message}`);
+  const text = `Image Trust: ${result.message}`;
+  if (result.cancelled || result.errors) void vscode.window.showWarningMessage(text);
+  else if (result.failed) void vscode.window.showErrorMessage(text);
+  else void vscode.window.showInformationMessage(text);
 }
