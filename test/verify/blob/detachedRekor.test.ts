@@ -12,7 +12,7 @@ import { BlobReport, BlobRequest, runBlobVerification } from '../../../server/sr
 import { CLI, ensureBuilt } from '../../lsp/harness';
 import { Cosign, cosignBinary } from '../../support/cosign';
 import { freePort, missingTools, tempDir } from '../../support/registry';
-import { issueLeaf, Leaf, makeOpensslCa, OpensslCa } from './opensslCa';
+import { issueLeaf, Leaf, makeOpensslCa, OpensslCa, reissue } from './opensslCa';
 import { hashedRekordBody, RekorStandIn } from './rekorStandIn';
 
 const STAGING = 'krel-staging@k8s-releng-prod.iam.gserviceaccount.com';
@@ -176,6 +176,20 @@ describe('verify-blob: detached .sig + .cert with the transparency log looked up
     assert.equal(r.material, 'cosign-bundle');
     assert.equal(r.tlog?.logIndex, logIndex);
     expectFail(await runBlobVerification(request({ signature: undefined, certificate: undefined, bundle, offline: true, rekorUrl: undefined })), 'tlog-missing', /could not be checked \(offline/);
+  });
+
+  it('an entry recording another certificate for the same key fails on the entry (cosign compares certificates)', async () => {
+    const other = Buffer.from('released again\n');
+    const sig = sign(leaf.privateKey, other);
+    const again = reissue(dir, ca, 'krel-staging', 'krel-staging-again');
+    assert.notEqual(again, leaf.pem);
+    rekor.add(hashedRekordBody({ artifactSha256: sha256(other), signatureB64: sig, verifierPem: again }), integratedTime, sha256(other));
+    const file = write('again', other);
+    const sigFile = write('again.sig', sig);
+    expectFail(await runBlobVerification(request({ file, signature: sigFile })), 'tlog-invalid', /records another certificate than the given one/);
+    // With the certificate that was logged, the same signature verifies.
+    const ok = await runBlobVerification(request({ file, signature: sigFile, certificate: certFile('again.cert', again) }));
+    assert.equal(ok.verdict, 'verified', ok.reason);
   });
 
   it('an unreachable log is an error, never a pass', async () => {

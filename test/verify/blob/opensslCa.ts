@@ -54,3 +54,10 @@ export function issueLeaf(dir: string, ca: OpensslCa, name: string, email: strin
   const pem = readFileSync(certFile, 'utf8');
   return { certFile, pem, privateKey: createPrivateKey(readFileSync(keyFile)), notBefore: new Date(new X509Certificate(pem).validFrom) };
 }
+
+/** Another certificate for the same key (same CSR, new serial): what a re-issued Fulcio certificate looks like. */
+export function reissue(dir: string, ca: OpensslCa, name: string, into: string): string {
+  const certFile = path.join(dir, `${into}.pem`);
+  openssl(['x509', '-req', '-in', path.join(dir, `${name}.csr`), '-CA', ca.certFile, '-CAkey', ca.keyFile, '-CAcreateserial', '-days', '1', '-extfile', path.join(dir, `${name}.ext`), '-extensions', 'leaf', '-out', certFile], dir);
+  return readFileSync(certFile, 'utf8');
+}

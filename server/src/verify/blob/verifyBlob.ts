@@ -156,6 +156,7 @@ function verifyDetached(inputs: BlobInputs, options: VerificationOptions, sha256
     const outcome = capture(() => {
       checkUuid(entry);
       checkEntryIsForThisFile(entry, sha256);
+      if (certPem) checkEntryCertificate(entry, certificateDers(certPem)[0]);
       checkProofMatchesCheckpoint(entry);
       const tlogEntry = toBundleTlogEntry(entry);
       const mediaType = tlogEntry.inclusionProof ? 'application/vnd.dev.sigstore.bundle+json;version=0.2' : 'application/vnd.dev.sigstore.bundle+json;version=0.1';
@@ -178,6 +179,21 @@ function checkEntryIsForThisFile(entry: RekorEntry, sha256: string): void {
   const recorded = claims.hash?.value?.toLowerCase();
   if (claims.hash?.algorithm !== 'sha256' || recorded !== sha256) {
     abort('tlog-invalid', `Transparency-log entry ${entry.logIndex} is for another file (${claims.hash?.algorithm ?? 'no hash'}:${recorded ?? ''}), not this one (sha256:${sha256}).`);
+  }
+}
+
+/**
+ * cosign compares the certificate recorded in the entry with the one given, not only its key: a certificate
+ * re-issued for the same key (another identity, another validity) is not the one that was logged.
+ */
+function checkEntryCertificate(entry: RekorEntry, leafDer: Buffer): void {
+  const recorded = entryClaims(entry).publicKey;
+  if (!recorded) return;
+  const text = Buffer.from(recorded, 'base64').toString('utf8');
+  if (!text.includes('-----BEGIN CERTIFICATE')) return; // a key: the engine compares it with the signer's
+  const ders = certificateDers(text);
+  if (!ders[0]?.equals(leafDer)) {
+    abort('tlog-invalid', `Transparency-log entry ${entry.logIndex} records another certificate than the given one (the same key may have been certified again, for another identity or time).`);
   }
 }
 
