@@ -141,6 +141,11 @@ describe('cli: verify --images-from (list and SPDX SBOM) on a real registry', fu
     const ok = await cli(['verify', '--images-from', file, '--key', releaseKey.pubFile, '--insecure-ignore-tlog'], work);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /10 image\(s\): 10 verified, 0 not verified, 0 error\(s\)/);
+    const withInvalid = path.join(work, 'with-invalid.txt');
+    writeFileSync(withInvalid, `${refs[0]}\nNOT/Valid:ref\n`);
+    const invalid = await cli(['verify', '--images-from', withInvalid, '--key', releaseKey.pubFile, '--insecure-ignore-tlog', '--format', 'json'], work);
+    assert.equal(invalid.code, 1, invalid.stderr);
+    assert.deepEqual((JSON.parse(invalid.stdout) as JsonReport).results.map((r) => [r.line, r.verdict]), [[1, 'verified'], [2, 'invalid']]);
     const noSigner = await cli(['verify', '--images-from', file], work);
     assert.equal(noSigner.code, 2);
     const empty = path.join(work, 'empty.txt');
