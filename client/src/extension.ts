@@ -24,9 +24,12 @@ export interface ImageTrustApi {
 export function activate(context: vscode.ExtensionContext): ImageTrustApi {
   const t0 = performance.now();
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // The server's working directory is the extension's own folder, never the workspace: nothing it starts (a
+  // credential helper) or opens may be found relative to the repository being edited.
+  const cwd = context.extensionPath;
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.stdio },
-    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.stdio, options: { cwd } },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { cwd, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'yaml' }],

@@ -86,25 +86,34 @@ async function main(argv: string[]): Promise<number> {
   const index = new PolicyIndex();
   const service = getLanguageService({ policyIndex: index });
   const parsed: { file: string; yaml: YamlFile }[] = [];
+  const skipped: Finding[] = [];
   for (const file of files) {
     const stat = await fs.stat(file);
     if (stat.size > MAX_FILE_BYTES) {
-      console.error(`image-trust: skipped ${file}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+      // A file nobody checked must not look like a file that passed: an error finding, and a line on stderr.
+      const message = `not checked: the file is ${stat.size} bytes, larger than the ${MAX_FILE_BYTES / 1024 / 1024} MiB a file may have`;
+      console.error(`image-trust: skipped ${file}: ${message}`);
+      skipped.push({ file, diagnostic: fileSkipped(message) });
       continue;
     }
     const yaml = service.parse(pathToFileURL(path.resolve(file)).toString(), await fs.readFile(file, 'utf8'));
     index.update(yaml.uri, yaml);
     parsed.push({ file, yaml });
   }
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...skipped];
   for (const { file, yaml } of parsed) {
     const diagnostics = service.doValidation(yaml, defaultSettings).sort(byPosition);
     for (const diagnostic of diagnostics) findings.push({ file, diagnostic });
   }
   if (format === 'json') printJson(findings);
   else if (format === 'sarif') printSarif(findings, docsUrl);
-  else printText(findings, files.length);
+  else printText(findings, parsed.length, skipped.length);
   return findings.some((f) => f.diagnostic.severity === Severity.Error) ? 1 : 0;
+}
+
+function fileSkipped(message: string): Diagnostic {
+  const start = { line: 0, character: 0 };
+  return { range: { start, end: start }, severity: Severity.Error, code: 'file-too-large', source: 'image-trust', message };
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {
@@ -168,14 +177,14 @@ function printJson(findings: Finding[]): void {
   process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
 }
 
-function printText(findings: Finding[], fileCount: number): void {
+function printText(findings: Finding[], fileCount: number, skippedCount: number): void {
   for (const { file, diagnostic: d } of findings) {
     const { line, character } = d.range.start;
     console.log(`${file}:${line + 1}:${character + 1}: ${severityNames[d.severity]} [${d.code}] ${d.message}`);
   }
   const count = (s: Severity) => findings.filter((f) => f.diagnostic.severity === s).length;
   console.log(
-    `\n${fileCount} file(s) checked: ${count(Severity.Error)} error(s), ${count(Severity.Warning)} warning(s), ` +
+    `\n${fileCount} file(s) checked${skippedCount ? `, ${skippedCount} skipped` : ''}: ${count(Severity.Error)} error(s), ${count(Severity.Warning)} warning(s), ` +
       `${count(Severity.Information) + count(Severity.Hint)} note(s)`,
   );
 }
@@ -338,10 +347,24 @@ async function verifyCommand(argv: string[]): Promise<number> {
   return verdict === 'verified' ? 0 : verdict === 'error' ? 2 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`image-trust: ${(err as Error).stack ?? err}`);
-    process.exit(2);
-  },
-);
+/**
+ * Exits once stdout and stderr have handed over everything written to them. On a pipe both are asynchronous,
+ * and process.exit() right after a large write would drop what the reader has not taken yet.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  let open = 2;
+  const flushed = () => {
+    if (--open === 0) process.exit(code);
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    // A reader that went away (`| head`) is no reason to crash; what could be delivered was.
+    stream.on('error', () => process.exit(code));
+    stream.write('', flushed);
+  }
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (err) => {
+  console.error(`image-trust: ${(err as Error).stack ?? err}`);
+  exitWhenFlushed(2);
+});

@@ -10,6 +10,10 @@ import { registerCommands, SERVER_COMMANDS } from './commands';
 import { WorkspaceIndexer } from './workspaceIndexer';
 import { VerificationResults, withVerificationResults } from './commands/verifyResults';
 
+// Whatever directory the editor started us in (often the workspace), work from our own: nothing the server
+// runs or opens may be found relative to a repository being edited.
+process.chdir(__dirname);
+
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let workspaceRoots: string[] = [];

@@ -251,6 +251,15 @@ describe('registry client against misbehaving servers (in-test stand-ins)', func
       assert.equal(r.value.digest, digestOf(body));
     });
 
+    it('refuses a relative caFile instead of resolving it against the working directory (a workspace)', async () => {
+      // From the test's working directory this names the real CA: resolved, it would be trusted.
+      const relative = path.relative(process.cwd(), path.join(dir, 'ca.pem'));
+      const r = await new RegistryClient({ home: tempDir(), settings: [{ host, caFile: relative }] }).resolve(`${host}/x/app:v1`);
+      assert.ok(!r.ok, 'a relative caFile must not be read');
+      assert.equal(r.error.code, 'tls');
+      assert.match(r.error.message, /the path is relative; relative paths are not resolved/);
+    });
+
     it('says which caFile cannot be read', async () => {
       const r = await new RegistryClient({ home: tempDir(), settings: [{ host, caFile: path.join(dir, 'missing.pem') }] }).resolve(`${host}/x/app:v1`);
       assert.ok(!r.ok);

@@ -104,8 +104,6 @@ export class Verifier {
   private limiter?: { size: number; semaphore: Semaphore };
   private client?: { key: string; client: RegistryClient };
   private trustSource?: TrustSource;
-  /** The first workspace folder: relative `trustedRoot` paths resolve against it. */
-  private workspaceDir?: string;
   /** `initializationOptions.globalStoragePath` (the extension's global storage): holds the TUF cache. */
   private storagePath?: string;
   private readonly openTimers = new Map<string, { timer?: NodeJS.Timeout; abort: AbortController }>();
@@ -116,8 +114,6 @@ export class Verifier {
   initialize(params: InitializeParams): void {
     const options = params.initializationOptions as { workspaceTrusted?: unknown; globalStoragePath?: unknown } | undefined;
     if (typeof options?.globalStoragePath === 'string' && path.isAbsolute(options.globalStoragePath)) this.storagePath = options.globalStoragePath;
-    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
-    if (folder?.startsWith('file:')) this.workspaceDir = fileURLToPath(folder);
     if (typeof options?.workspaceTrusted === 'boolean') this.trusted = options.workspaceTrusted;
     this.refreshSupport = !!params.capabilities.workspace?.codeLens?.refreshSupport;
   }
@@ -389,7 +385,7 @@ export class Verifier {
       const timer = setTimeout(() => timeout.abort(), settings.timeoutSeconds * 1000);
       const combined = anySignal(signal, timeout.signal);
       try {
-        const trustRoot = () => this.trust().choose(settings.trustedRoot, this.workspaceDir);
+        const trustRoot = () => this.trust().choose(settings.trustedRoot);
         const outcome = await raceAbort(engine(request, { registry: settings.registry, signal: combined, trustRoot, fresh }), combined);
         if (outcome) return outcome;
       } catch (e) {
