@@ -2,6 +2,9 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, Document, Node, Pair, YAMLMap, Scalar } from 'yaml';
 import type { Position, Range } from '../types';
 import { classify, DocKind } from './classify';
+import { indexAliases, resolvedNode } from './aliases';
+
+export { resolvedNode } from './aliases';
 
 export interface YamlDoc {
   index: number;
@@ -46,7 +49,8 @@ export function lineCounterOf(text: string): LineCounter {
 
 /** Wraps a parsed document with its kind and offsets. */
 export function describeDoc(doc: Document.Parsed, index: number, uri: string): YamlDoc {
-  const root = doc.contents;
+  indexAliases(doc);
+  const root = resolvedNode(doc.contents);
   const apiVersion = scalarString(isMap(root) ? root.get('apiVersion', true) : undefined);
   const kindName = scalarString(isMap(root) ? root.get('kind', true) : undefined);
   return {
@@ -60,7 +64,8 @@ export function describeDoc(doc: Document.Parsed, index: number, uri: string): Y
   };
 }
 
-export function scalarString(node: unknown): string | undefined {
+export function scalarString(value: unknown): string | undefined {
+  const node = resolvedNode(value);
   return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
 }
 
@@ -87,9 +92,12 @@ export function nodeRange(file: YamlFile, node: Node): Range {
   return rangeAt(file, start, valueEnd);
 }
 
+// The helpers below read YAML as Kubernetes does (see aliases.ts): aliases resolved, `<<` merge keys applied.
+
 /** The key node of `key` in `map`, for diagnostics that belong on the key. */
-export function pairOf(map: unknown, key: string): Pair<Scalar, Node | null> | undefined {
-  if (!isMap(map)) return undefined;
+export function pairOf(value: unknown, key: string): Pair<Scalar, Node | null> | undefined {
+  const map = asMap(value);
+  if (!map) return undefined;
   for (const item of map.items) {
     if (isScalar(item.key) && item.key.value === key) return item as Pair<Scalar, Node | null>;
   }
@@ -98,7 +106,7 @@ export function pairOf(map: unknown, key: string): Pair<Scalar, Node | null> | u
 
 /** Child node at a path of map keys and sequence indexes; undefined when any step is missing. */
 export function nodeAt(root: unknown, path: readonly (string | number)[]): Node | undefined {
-  let current: unknown = root;
+  let current: unknown = resolvedNode(root);
   for (const step of path) {
     if (typeof step === 'number') {
       if (!isSeq(current)) return undefined;
@@ -107,26 +115,31 @@ export function nodeAt(root: unknown, path: readonly (string | number)[]): Node 
       if (!isMap(current)) return undefined;
       current = current.get(step, true);
     }
+    current = resolvedNode(current);
   }
   return current as Node | undefined;
 }
 
 /** Plain JS value of a scalar child, or undefined. */
-export function scalarValue(map: unknown, key: string): unknown {
-  if (!isMap(map)) return undefined;
+export function scalarValue(value: unknown, key: string): unknown {
+  const map = asMap(value);
+  if (!map) return undefined;
   const node = map.get(key, true);
   return isScalar(node) ? node.value : undefined;
 }
 
-export function mapItems(node: unknown): Pair<Scalar, Node | null>[] {
+export function mapItems(value: unknown): Pair<Scalar, Node | null>[] {
+  const node = resolvedNode(value);
   return isMap(node) ? (node.items.filter((p) => isPair(p) && isScalar(p.key)) as Pair<Scalar, Node | null>[]) : [];
 }
 
-export function seqItems(node: unknown): Node[] {
+export function seqItems(value: unknown): Node[] {
+  const node = resolvedNode(value);
   return isSeq(node) ? (node.items as Node[]) : [];
 }
 
-export function asMap(node: unknown): YAMLMap<Scalar, Node | null> | undefined {
+export function asMap(value: unknown): YAMLMap<Scalar, Node | null> | undefined {
+  const node = resolvedNode(value);
   return isMap(node) ? (node as YAMLMap<Scalar, Node | null>) : undefined;
 }
 
