@@ -1,0 +1,472 @@
+// One model of a policy document's image-trust facts, for every policy kind, built once per parsed document
+// and read by rules, hover, completion, coverage, lenses and verification plans, so that no two features work
+// the same fact out of the YAML differently. Each fact keeps the node it comes from (for ranges and edits);
+// a fact without a node is a CRD or runtime default.
+//
+// YAML is walked only through the helpers of document/yamlFile.ts, so what they learn (aliases, merge keys)
+// reaches every feature at once.
+import { isScalar, Node, Pair, Scalar, YAMLMap } from 'yaml';
+import type { YamlDoc } from '../document/yamlFile';
+import { asMap, pairOf, scalarValue, seqItems } from '../document/yamlFile';
+import {
+  attestorSets, AttestorSetView, effectiveRuleAction, Path, policyRules, PolicyRuleView, specFailureAction, specOf,
+  verifyImagesEntries, VerifyImagesView,
+} from './kyvernoPolicy';
+
+type MapNode = YAMLMap<Scalar, Node | null>;
+export type StringScalar = Scalar & { value: string };
+
+/** A fact and where it is written; `node` is absent when the value is a default. */
+export interface Fact<T> {
+  value: T;
+  node?: Node;
+}
+
+/**
+ * How one image pattern is compared with an image, in its policy kind's own semantics (see match.ts):
+ * Kyverno wildcards on Kyverno's normalised reference, ImageValidatingPolicy globs on the raw string or a
+ * CEL expression over `ref`, ClusterImagePolicy globs on policy-controller's normalised reference.
+ */
+export type MatcherSemantics = 'kyverno-wildcard' | 'ivp-glob' | 'ivp-cel' | 'cip-glob';
+
+export interface ImageMatcher {
+  semantics: MatcherSemantics;
+  pattern: string;
+  node: StringScalar;
+  /** True for the deprecated top-level `image`, which Kyverno's Convert() appends to `imageReferences`. */
+  legacy?: boolean;
+}
+
+export type MaterialKind = 'public-key' | 'certificate';
+
+/** A field whose value is key or certificate material (PEM, or a reference Kyverno resolves). */
+export interface MaterialSite {
+  kind: MaterialKind;
+  /** The `key: value` pair; the value is a string scalar. */
+  pair: Pair<Scalar, Scalar>;
+  node: StringScalar;
+  /** Dotted field name for messages, e.g. `keys.publicKeys`. */
+  field: string;
+}
+
+/** A keyless identity regular expression (Go RE2 at run time). */
+export interface RegExpSite {
+  node: StringScalar;
+  field: string;
+}
+
+// ---- Kyverno ClusterPolicy / Policy ---------------------------------------------------------------------
+
+export type FailureAction = 'Enforce' | 'Audit';
+
+/** The deprecated top-level fields of a kyverno.io/v1 entry, and the attestor Kyverno's Convert() builds from them. */
+export interface LegacyFields {
+  pairs: Partial<Record<LegacyKey, Pair<Scalar, unknown>>>;
+  /** `keys` when `key` is set, else `keyless` when `issuer` is set; undefined when Convert() builds no attestor. */
+  converts?: 'keys' | 'keyless';
+}
+
+export const LEGACY_KEYS = ['image', 'key', 'subject', 'issuer', 'roots', 'annotations', 'additionalExtensions'] as const;
+export type LegacyKey = (typeof LEGACY_KEYS)[number];
+
+export interface KyvernoAttestation {
+  node: MapNode;
+  path: Path;
+  index: number;
+  /** `type`, or the deprecated `predicateType`. */
+  type?: Fact<string>;
+}
+
+export interface KyvernoEntry {
+  view: VerifyImagesView;
+  rule: PolicyRuleView;
+  verifierType: Fact<'Cosign' | 'SigstoreBundle' | 'Notary'>;
+  /** After Convert(): `imageReferences`, then the deprecated `image`. */
+  imageReferences: ImageMatcher[];
+  skipImageReferences: ImageMatcher[];
+  repository?: Fact<string>;
+  /** The entry's own `failureAction`, if written. */
+  failureAction?: Fact<FailureAction>;
+  /** Whether Kyverno's admission check treats this entry as Audit (the value carries over between entries). */
+  admissionAudit: boolean;
+  mutateDigest: Fact<boolean>;
+  verifyDigest: Fact<boolean>;
+  required: Fact<boolean>;
+  /** Every attestor set, including those of attestations and nested attestors, with `count`. */
+  attestorSets: (AttestorSetView & { count?: Fact<number> })[];
+  attestations: KyvernoAttestation[];
+  legacy: LegacyFields;
+}
+
+export interface KyvernoRule {
+  view: PolicyRuleView;
+  /** verifyImages entries of this rule. */
+  entries: KyvernoEntry[];
+  /** Enforce if any entry enforces, else the first entry's action, else the spec's. */
+  action: FailureAction;
+  match?: MapNode;
+  exclude?: MapNode;
+}
+
+export interface ActionOverride {
+  action: FailureAction;
+  namespaces: string[];
+  node: MapNode;
+}
+
+export interface KyvernoPolicyModel {
+  kind: 'kyverno-policy';
+  doc: YamlDoc;
+  name?: string;
+  /** `Policy` (namespaced) rather than `ClusterPolicy`. */
+  namespaced: boolean;
+  /** `spec.validationFailureAction` after CRD defaulting (Audit). */
+  specAction: Fact<FailureAction>;
+  /** The deprecated `spec.validationFailureActionOverrides`. */
+  overrides: ActionOverride[];
+  rules: KyvernoRule[];
+  entries: KyvernoEntry[];
+  materials: MaterialSite[];
+  regExps: RegExpSite[];
+}
+
+// ---- ImageValidatingPolicy ----------------------------------------------------------------------------
+
+export interface IvpAttestor {
+  name?: string;
+  kind: 'cosign' | 'notary' | 'unknown';
+  /** For cosign: which of key, keyless, certificate it uses. */
+  method?: 'key' | 'keyless' | 'certificate';
+  node: MapNode;
+}
+
+export interface ImageValidatingPolicyModel {
+  kind: 'image-validating-policy';
+  doc: YamlDoc;
+  name?: string;
+  namespaced: boolean;
+  /** Empty: every image matches. */
+  matchImageReferences: ImageMatcher[];
+  attestors: IvpAttestor[];
+  /** `spec.validationActions` (Deny, Audit, Warn); the CRD requires it. */
+  validationActions: Fact<string[]>;
+  matchConstraints?: MapNode;
+  mutateDigest: Fact<boolean>;
+  verifyDigest: Fact<boolean>;
+  required: Fact<boolean>;
+  materials: MaterialSite[];
+  regExps: RegExpSite[];
+}
+
+// ---- ClusterImagePolicy ---------------------------------------------------------------------------------
+
+export interface CipAuthority {
+  name?: string;
+  kind: 'key' | 'keyless' | 'static' | 'unknown';
+  node: MapNode;
+}
+
+export interface ClusterImagePolicyModel {
+  kind: 'cluster-image-policy';
+  doc: YamlDoc;
+  name?: string;
+  images: ImageMatcher[];
+  authorities: CipAuthority[];
+  /** `spec.mode`: enforce (default) or warn. */
+  mode: Fact<'enforce' | 'warn'>;
+  materials: MaterialSite[];
+  regExps: RegExpSite[];
+}
+
+export type PolicyModel = KyvernoPolicyModel | ImageValidatingPolicyModel | ClusterImagePolicyModel;
+
+// ---- building -------------------------------------------------------------------------------------------
+
+const models = new WeakMap<YamlDoc['doc'], PolicyModel | null>();
+
+/** The model of a policy document (undefined for manifests and other documents); computed once per parsed document. */
+export function policyModel(doc: YamlDoc): PolicyModel | undefined {
+  let model = models.get(doc.doc);
+  if (model === undefined) {
+    model = buildModel(doc) ?? null;
+    models.set(doc.doc, model);
+  }
+  return model ?? undefined;
+}
+
+export function kyvernoModel(doc: YamlDoc): KyvernoPolicyModel | undefined {
+  const model = policyModel(doc);
+  return model?.kind === 'kyverno-policy' ? model : undefined;
+}
+
+function buildModel(doc: YamlDoc): PolicyModel | undefined {
+  if (doc.kind === 'kyverno-policy') return buildKyverno(doc);
+  if (doc.kind === 'image-validating-policy') return buildIvp(doc);
+  if (doc.kind === 'cluster-image-policy') return buildCip(doc);
+  return undefined;
+}
+
+/** The value node under `key`, read through the shared helpers. */
+export function child(map: unknown, key: string): Node | undefined {
+  return pairOf(map, key)?.value ?? undefined;
+}
+
+function childMap(map: unknown, ...path: string[]): MapNode | undefined {
+  let current: unknown = map;
+  for (const step of path) current = asMap(child(current, step));
+  return asMap(current);
+}
+
+function stringPair(map: unknown, key: string): Pair<Scalar, Scalar> | undefined {
+  const pair = pairOf(map, key);
+  return pair && isScalar(pair.value) && typeof pair.value.value === 'string' ? (pair as Pair<Scalar, Scalar>) : undefined;
+}
+
+function stringFact(map: unknown, key: string): Fact<string> | undefined {
+  const pair = stringPair(map, key);
+  return pair ? { value: pair.value!.value as string, node: pair.value! } : undefined;
+}
+
+function boolFact(map: unknown, key: string, dflt: boolean): Fact<boolean> {
+  const node = child(map, key);
+  return isScalar(node) && typeof node.value === 'boolean' ? { value: node.value, node } : { value: dflt };
+}
+
+function metadataName(doc: YamlDoc): string | undefined {
+  const name = scalarValue(childMap(doc.doc.contents, 'metadata'), 'name');
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** A single string or a sequence of strings under `key`, as matchers. */
+function matchers(map: unknown, key: string, semantics: MatcherSemantics, legacy?: boolean): ImageMatcher[] {
+  const value = child(map, key);
+  const nodes = value === undefined ? [] : isScalar(value) ? [value] : seqItems(value);
+  const out: ImageMatcher[] = [];
+  for (const n of nodes) {
+    if (isScalar(n) && typeof n.value === 'string') out.push({ semantics, pattern: n.value, node: n as StringScalar, ...(legacy ? { legacy } : {}) });
+  }
+  return out;
+}
+
+const isEnforce = (v: unknown) => v === 'Enforce' || v === 'enforce';
+
+class SiteCollector {
+  readonly materials: MaterialSite[] = [];
+  readonly regExps: RegExpSite[] = [];
+
+  material(kind: MaterialKind, map: MapNode | undefined, key: string, field: string): void {
+    const pair = stringPair(map, key);
+    if (pair) this.materials.push({ kind, pair, node: pair.value as StringScalar, field });
+  }
+
+  regExps_(map: MapNode | undefined, prefix: string): void {
+    for (const key of ['subjectRegExp', 'issuerRegExp']) {
+      const pair = stringPair(map, key);
+      if (pair) this.regExps.push({ node: pair.value as StringScalar, field: `${prefix}.${key}` });
+    }
+  }
+
+  /** Rekor / CT-log keys and TSA chains, shared by every Kyverno attestor type. */
+  transparency(attestor: MapNode | undefined, prefix: string): void {
+    this.material('public-key', childMap(attestor, 'rekor'), 'pubkey', `${prefix}.rekor.pubkey`);
+    this.material('public-key', childMap(attestor, 'ctlog'), 'pubkey', `${prefix}.ctlog.pubkey`);
+    this.material('certificate', childMap(attestor, 'ctlog'), 'tsaCertChain', `${prefix}.ctlog.tsaCertChain`);
+  }
+}
+
+function buildKyverno(doc: YamlDoc): KyvernoPolicyModel {
+  const spec = specOf(doc);
+  const sites = new SiteCollector();
+  const entriesByRule = new Map<PolicyRuleView, KyvernoEntry[]>();
+  const specAction = specFailureAction(doc);
+  let audit = specAction.value === 'Audit';
+  let lastRule: PolicyRuleView | undefined;
+  const entries: KyvernoEntry[] = [];
+  for (const view of verifyImagesEntries(doc)) {
+    // Kyverno carries the audit flag from entry to entry within one rule only (pkg/validation/policy/validate.go).
+    if (view.rule !== lastRule) audit = specAction.value === 'Audit';
+    lastRule = view.rule;
+    const entry = buildEntry(doc, view, audit);
+    audit = entry.admissionAudit;
+    entries.push(entry);
+    entriesByRule.set(view.rule, [...(entriesByRule.get(view.rule) ?? []), entry]);
+    collectEntrySites(sites, entry);
+  }
+  const rules = policyRules(doc).map((view): KyvernoRule => ({
+    view,
+    entries: entriesByRule.get(view) ?? [],
+    action: effectiveRuleAction(doc, view),
+    match: childMap(view.node, 'match'),
+    exclude: childMap(view.node, 'exclude'),
+  }));
+  const overrides: ActionOverride[] = [];
+  for (const item of seqItems(child(spec, 'validationFailureActionOverrides'))) {
+    const node = asMap(item);
+    if (!node) continue;
+    const namespaces = seqItems(child(node, 'namespaces')).flatMap((n) => (isScalar(n) && typeof n.value === 'string' ? [n.value] : []));
+    overrides.push({ action: isEnforce(scalarValue(node, 'action')) ? 'Enforce' : 'Audit', namespaces, node });
+  }
+  return {
+    kind: 'kyverno-policy',
+    doc,
+    name: metadataName(doc),
+    namespaced: doc.kindName === 'Policy',
+    specAction: { value: specAction.value, node: child(spec, 'validationFailureAction') },
+    overrides,
+    rules,
+    entries,
+    materials: sites.materials,
+    regExps: sites.regExps,
+  };
+}
+
+function buildEntry(doc: YamlDoc, view: VerifyImagesView, carriedAudit: boolean): KyvernoEntry {
+  const node = view.node;
+  const typeFact = stringFact(node, 'type');
+  const type = typeFact && ['Cosign', 'SigstoreBundle', 'Notary'].includes(typeFact.value) ? typeFact.value : 'Cosign';
+  const fa = child(node, 'failureAction');
+  const faValue = isScalar(fa) ? fa.value : undefined;
+  const failureAction: Fact<FailureAction> | undefined = faValue !== undefined && faValue !== null ? { value: isEnforce(faValue) ? 'Enforce' : 'Audit', node: fa } : undefined;
+  const legacy = legacyFields(doc, node);
+  const imageReferences = matchers(node, 'imageReferences', 'kyverno-wildcard');
+  if (legacy.pairs.image) imageReferences.push(...matchers(node, 'image', 'kyverno-wildcard', true));
+  const attestations = seqItems(child(node, 'attestations')).flatMap((item, index): KyvernoAttestation[] => {
+    const a = asMap(item);
+    if (!a) return [];
+    return [{ node: a, index, path: [...view.path, 'attestations', index], type: stringFact(a, 'type') ?? stringFact(a, 'predicateType') }];
+  });
+  return {
+    view,
+    rule: view.rule,
+    verifierType: { value: type as KyvernoEntry['verifierType']['value'], node: typeFact?.node },
+    imageReferences,
+    skipImageReferences: matchers(node, 'skipImageReferences', 'kyverno-wildcard'),
+    repository: stringFact(node, 'repository'),
+    failureAction,
+    admissionAudit: failureAction ? failureAction.value === 'Audit' : carriedAudit,
+    mutateDigest: boolFact(node, 'mutateDigest', true),
+    verifyDigest: boolFact(node, 'verifyDigest', true),
+    required: boolFact(node, 'required', true),
+    attestorSets: attestorSets(view).map((s) => {
+      const count = child(s.node, 'count');
+      return isScalar(count) && typeof count.value === 'number' ? { ...s, count: { value: count.value, node: count } } : s;
+    }),
+    attestations,
+    legacy,
+  };
+}
+
+/** kyverno.io/v2beta1 has no top-level legacy fields (the schema rules report them as unknown there). */
+function legacyFields(doc: YamlDoc, entry: MapNode): LegacyFields {
+  const pairs: LegacyFields['pairs'] = {};
+  if (doc.apiVersion !== 'kyverno.io/v1') return { pairs };
+  for (const key of LEGACY_KEYS) {
+    const pair = pairOf(entry, key);
+    if (pair) pairs[key] = pair as Pair<Scalar, unknown>;
+  }
+  const converts = typeof scalarValue(entry, 'key') === 'string' && scalarValue(entry, 'key') !== '' ? 'keys'
+    : typeof scalarValue(entry, 'issuer') === 'string' && scalarValue(entry, 'issuer') !== '' ? 'keyless' : undefined;
+  return { pairs, converts };
+}
+
+function collectEntrySites(c: SiteCollector, entry: KyvernoEntry): void {
+  const node = entry.view.node;
+  c.material('public-key', node, 'key', 'key');
+  c.material('certificate', node, 'roots', 'roots');
+  for (const set of entry.attestorSets) {
+    for (const attestor of set.entries) {
+      const keys = childMap(attestor.node, 'keys');
+      c.material('public-key', keys, 'publicKeys', 'keys.publicKeys');
+      c.transparency(keys, 'keys');
+      const certificates = childMap(attestor.node, 'certificates');
+      c.material('certificate', certificates, 'cert', 'certificates.cert');
+      c.material('certificate', certificates, 'certChain', 'certificates.certChain');
+      c.transparency(certificates, 'certificates');
+      const keyless = childMap(attestor.node, 'keyless');
+      c.material('certificate', keyless, 'roots', 'keyless.roots');
+      c.transparency(keyless, 'keyless');
+      c.regExps_(keyless, 'keyless');
+    }
+  }
+}
+
+function buildIvp(doc: YamlDoc): ImageValidatingPolicyModel {
+  const spec = specOf(doc);
+  const sites = new SiteCollector();
+  const matchImageReferences: ImageMatcher[] = [];
+  for (const item of seqItems(child(spec, 'matchImageReferences'))) {
+    matchImageReferences.push(...matchers(item, 'glob', 'ivp-glob'), ...matchers(item, 'expression', 'ivp-cel'));
+  }
+  const attestors: IvpAttestor[] = [];
+  for (const item of seqItems(child(spec, 'attestors'))) {
+    const node = asMap(item);
+    if (!node) continue;
+    const name = scalarValue(node, 'name');
+    const cosign = childMap(node, 'cosign');
+    const notary = childMap(node, 'notary');
+    const method = (['key', 'keyless', 'certificate'] as const).find((m) => childMap(cosign, m));
+    attestors.push({ name: typeof name === 'string' ? name : undefined, kind: cosign ? 'cosign' : notary ? 'notary' : 'unknown', method, node });
+    sites.material('public-key', childMap(cosign, 'key'), 'data', 'cosign.key.data');
+    sites.material('certificate', childMap(cosign, 'keyless'), 'roots', 'cosign.keyless.roots');
+    sites.material('certificate', childMap(cosign, 'certificate', 'cert'), 'value', 'cosign.certificate.cert.value');
+    sites.material('certificate', childMap(cosign, 'certificate', 'certChain'), 'value', 'cosign.certificate.certChain.value');
+    sites.material('public-key', childMap(cosign, 'ctlog'), 'rekorPubKey', 'cosign.ctlog.rekorPubKey');
+    sites.material('public-key', childMap(cosign, 'ctlog'), 'ctLogPubKey', 'cosign.ctlog.ctLogPubKey');
+    sites.material('certificate', childMap(cosign, 'ctlog'), 'tsaCertChain', 'cosign.ctlog.tsaCertChain');
+    sites.material('certificate', childMap(notary, 'certs'), 'value', 'notary.certs.value');
+    sites.material('certificate', childMap(notary, 'tsaCerts'), 'value', 'notary.tsaCerts.value');
+    for (const id of seqItems(child(childMap(cosign, 'keyless'), 'identities'))) sites.regExps_(asMap(id), 'cosign.keyless.identities[]');
+  }
+  const actionsNode = child(spec, 'validationActions');
+  const actions = seqItems(actionsNode).flatMap((n) => (isScalar(n) && typeof n.value === 'string' ? [n.value] : []));
+  // The image-verification defaults of `spec.validationConfigurations` (all true in the CRD).
+  const config = childMap(spec, 'validationConfigurations');
+  return {
+    kind: 'image-validating-policy',
+    doc,
+    name: metadataName(doc),
+    namespaced: doc.kindName?.startsWith('Namespaced') ?? false,
+    matchImageReferences,
+    attestors,
+    validationActions: { value: actions, node: actionsNode },
+    matchConstraints: childMap(spec, 'matchConstraints'),
+    mutateDigest: boolFact(config, 'mutateDigest', true),
+    verifyDigest: boolFact(config, 'verifyDigest', true),
+    required: boolFact(config, 'required', true),
+    materials: sites.materials,
+    regExps: sites.regExps,
+  };
+}
+
+function buildCip(doc: YamlDoc): ClusterImagePolicyModel {
+  const spec = specOf(doc);
+  const sites = new SiteCollector();
+  const images = seqItems(child(spec, 'images')).flatMap((item) => matchers(item, 'glob', 'cip-glob'));
+  const authorities: CipAuthority[] = [];
+  for (const item of seqItems(child(spec, 'authorities'))) {
+    const node = asMap(item);
+    if (!node) continue;
+    const name = scalarValue(node, 'name');
+    const kind = (['key', 'keyless', 'static'] as const).find((k) => child(node, k) !== undefined) ?? 'unknown';
+    authorities.push({ name: typeof name === 'string' ? name : undefined, kind, node });
+    sites.material('public-key', childMap(node, 'key'), 'data', 'key.data');
+    sites.material('certificate', childMap(node, 'keyless', 'ca-cert'), 'data', 'keyless.ca-cert.data');
+    for (const id of seqItems(child(childMap(node, 'keyless'), 'identities'))) sites.regExps_(asMap(id), 'keyless.identities[]');
+  }
+  const mode = stringFact(spec, 'mode');
+  return {
+    kind: 'cluster-image-policy',
+    doc,
+    name: metadataName(doc),
+    images,
+    authorities,
+    mode: mode ? { value: mode.value === 'warn' ? 'warn' : 'enforce', node: mode.node } : { value: 'enforce' },
+    materials: sites.materials,
+    regExps: sites.regExps,
+  };
+}
+
+/** The material site whose value is `node`, if the node holds key or certificate material. */
+export function materialSiteOf(doc: YamlDoc, node: unknown): MaterialSite | undefined {
+  return policyModel(doc)?.materials.find((s) => s.node === node);
+}
