@@ -9,7 +9,6 @@ export { publicGoodTrustRoot, loadTrustedRoot, withPolicyTrust } from './trustRo
 export type { TrustRoot, PolicyTrustOverrides } from './trustRoot';
 export { certificateIdentity, matchIdentity, kyvernoKeylessRequirement, exactIdentityRequirement, FULCIO_EXTENSIONS } from './identity';
 export type { CertificateIdentity, IdentityRequirement, StringMatcher } from './identity';
-export { compileRe2, re2Matches } from './re2';
 export { COSIGN_SIGNATURE_TYPE, IN_TOTO_PAYLOAD_TYPE } from './payload';
 export type { ImageClaims, StatementClaims, SimpleSigningPayload, InTotoStatement, InTotoSubject } from './payload';
 export type { HashAlgorithm } from './keys';
