@@ -1,7 +1,7 @@
 // Identity matchers (exact, go-wildcard, RE2) and trust roots, without any signature.
 import { strict as assert } from 'node:assert';
 import * as crypto from 'node:crypto';
-import { exactIdentityRequirement, kyvernoKeylessRequirement, loadTrustedRoot, matchIdentity, publicGoodTrustRoot, withPolicyTrust } from '../../server/src/verify';
+import { exactIdentityRequirement, kyvernoKeylessRequirement, loadTrustedRoot, matchIdentity, publicGoodTrustRoot, sigstoreBundleRequirement, withPolicyTrust } from '../../server/src/verify';
 import type { CertificateIdentity } from '../../server/src/verify';
 import { capture } from '../../server/src/verify/result';
 import { publicPem, sigstoreFixture } from './support';
@@ -54,6 +54,21 @@ describe('verify: identity matching', () => {
     assert.equal(match(identity, [exactIdentityRequirement({ subject: 'nobody', subjectRegExp: '@soyland\\.com$' })]), 'pass');
     assert.equal(match(identity, [exactIdentityRequirement({ issuer: 'https://github.com/login/oauth', issuerRegExp: 'google' })]), 'identity-mismatch');
     assert.equal(match(identity, [exactIdentityRequirement({ issuer: 'https://accounts.google.com', issuerRegExp: '^https://github\\.com/' })]), 'pass');
+  });
+
+  it('Kyverno type: SigstoreBundle (sigstore-go): exact values, value and regexp must both match, no identity unless both sides are set', () => {
+    const req = (k: Parameters<typeof sigstoreBundleRequirement>[0]) => {
+      const r = sigstoreBundleRequirement(k);
+      return r ? [r] : [];
+    };
+    const issuer = 'https://github.com/login/oauth';
+    assert.equal(match(identity, req({ subject: 'cody@soyland.com', subjectRegExp: 'soyland', issuer })), 'pass');
+    assert.equal(match(identity, req({ subject: 'cody@soyland.com', subjectRegExp: '^nobody$', issuer })), 'identity-mismatch');
+    assert.equal(match(identity, req({ subject: 'nobody', subjectRegExp: 'soyland', issuer })), 'identity-mismatch');
+    assert.equal(match(identity, req({ subject: '*@soyland.com', issuer })), 'identity-mismatch', 'no wildcards on this path');
+    assert.equal(match(identity, req({ subject: 'cody@soyland.com', issuer, issuerRegExp: 'google' })), 'identity-mismatch');
+    assert.equal(sigstoreBundleRequirement({ subject: 'nobody' }), undefined, 'a subject without an issuer checks nothing');
+    assert.equal(sigstoreBundleRequirement({ issuerRegExp: 'x' }), undefined);
   });
 
   it('matches regexps with Go semantics: unanchored, ASCII classes, no hang on (a+)+$', () => {

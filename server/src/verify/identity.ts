@@ -122,6 +122,8 @@ export interface IdentityRequirement {
   subject?: StringMatcher[];
   /** Kyverno checks the subject only when the certificate has a SAN at all (cosign.go matchCertificateData). */
   subjectOnlyWithSans?: boolean;
+  /** One SAN must satisfy every subject matcher (sigstore-go's SAN matcher: value and regexp both), not any of them. */
+  subjectAll?: boolean;
   /** Every matcher must accept the issuer; omitted or empty = any issuer. */
   issuer?: StringMatcher[];
   /** Extension name (FULCIO_EXTENSIONS) or dotted OID → matcher; every one must match. */
@@ -189,9 +191,10 @@ export function matchIdentity(identity: CertificateIdentity, requirements: Ident
 function requirementMiss(identity: CertificateIdentity, req: IdentityRequirement): string | undefined {
   const subjects = req.subject ?? [];
   const sanless = identity.subjectAlternativeNames.length === 0 && req.subjectOnlyWithSans;
-  if (subjects.length > 0 && !sanless && !identity.subjectAlternativeNames.some((san) => subjects.some((m) => matches(m, san)))) {
+  const sanMatches = (san: string) => (req.subjectAll ? subjects.every((m) => matches(m, san)) : subjects.some((m) => matches(m, san)));
+  if (subjects.length > 0 && !sanless && !identity.subjectAlternativeNames.some(sanMatches)) {
     const have = identity.subjectAlternativeNames.length ? identity.subjectAlternativeNames.join(', ') : '(no subject alternative name)';
-    return `Certificate identity is ${have}, policy wants ${subjects.map(describeMatcher).join(' or ')}.`;
+    return `Certificate identity is ${have}, policy wants ${subjects.map(describeMatcher).join(req.subjectAll ? ' and ' : ' or ')}.`;
   }
   for (const m of req.issuer ?? []) {
     if (identity.issuer === undefined || !matches(m, identity.issuer)) {
@@ -228,6 +231,23 @@ export function kyvernoKeylessRequirement(keyless: {
   if (keyless.issuerRegExp) issuer.push({ regexp: keyless.issuerRegExp });
   const extensions = Object.fromEntries(Object.entries(keyless.additionalExtensions ?? {}).map(([k, v]) => [k, { wildcard: v } as StringMatcher]));
   return { subject, issuer, extensions, subjectOnlyWithSans: true };
+}
+
+/**
+ * A ClusterPolicy keyless attestor under `type: SigstoreBundle` (Kyverno 1.19 `cpol/cosign/sigstore.go` buildPolicy with
+ * sigstore-go `NewShortCertificateIdentity`): values are exact, a value and its regexp must both match, and unless a
+ * subject side and an issuer side are both given no identity is checked at all (undefined). additionalExtensions are
+ * not consulted on that path. sigstore-go reads one SAN (the first URI, else e-mail); Fulcio certificates carry one.
+ */
+export function sigstoreBundleRequirement(keyless: { subject?: string; subjectRegExp?: string; issuer?: string; issuerRegExp?: string }): IdentityRequirement | undefined {
+  const subject: StringMatcher[] = [];
+  if (keyless.subject) subject.push({ exact: keyless.subject });
+  if (keyless.subjectRegExp) subject.push({ regexp: keyless.subjectRegExp });
+  const issuer: StringMatcher[] = [];
+  if (keyless.issuer) issuer.push({ exact: keyless.issuer });
+  if (keyless.issuerRegExp) issuer.push({ regexp: keyless.issuerRegExp });
+  if (subject.length === 0 || issuer.length === 0) return undefined;
+  return { subject, issuer, subjectAll: true };
 }
 
 /**

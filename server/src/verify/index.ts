@@ -7,7 +7,7 @@ export type { BundleArtifact, VerifiedBundle } from './bundle';
 export type { SignerPolicy, VerificationOptions, SignerDetails } from './engine';
 export { publicGoodTrustRoot, loadTrustedRoot, withPolicyTrust } from './trustRoot';
 export type { TrustRoot, PolicyTrustOverrides } from './trustRoot';
-export { certificateIdentity, matchIdentity, kyvernoKeylessRequirement, exactIdentityRequirement, FULCIO_EXTENSIONS } from './identity';
+export { certificateIdentity, matchIdentity, kyvernoKeylessRequirement, exactIdentityRequirement, sigstoreBundleRequirement, FULCIO_EXTENSIONS } from './identity';
 export type { CertificateIdentity, IdentityRequirement, StringMatcher } from './identity';
 export { COSIGN_SIGNATURE_TYPE, IN_TOTO_PAYLOAD_TYPE } from './payload';
 export type { ImageClaims, StatementClaims, SimpleSigningPayload, InTotoStatement, InTotoSubject } from './payload';
