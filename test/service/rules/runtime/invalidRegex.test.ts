@@ -96,4 +96,27 @@ describe('rule policy-invalid-regex', () => {
     assert.equal(textAt(text, d), '(?<=');
     assert.match(d.message, /^keyless\.identities\[\]\.subjectRegExp: lookbehind/);
   });
+  it('checks ImageValidatingPolicy identities with the same engine', () => {
+    const text = yaml`
+      apiVersion: policies.kyverno.io/v1alpha1
+      kind: ImageValidatingPolicy
+      metadata:
+        name: ivp
+      spec:
+        matchImageReferences: [{glob: "ghcr.io/*"}]
+        attestors:
+          - name: gh
+            cosign:
+              keyless:
+                identities:
+                  - issuerRegExp: ^https://token\\.actions\\.githubusercontent\\.com$
+                    subjectRegExp: ^https://github\\.com/\\p{Garay}/
+                  - issuer: https://accounts.google.com
+                    subjectRegExp: ^[[:alpha:]]+@\\pL+\\.com$
+    `;
+    const ds = withCode(validate(text), CODE);
+    assert.equal(ds.length, 1);
+    assert.equal(textAt(text, ds[0]), '\\p{Garay}');
+    assert.match(ds[0].message, /^cosign\.keyless\.identities\[\]\.subjectRegExp: the Unicode class/);
+  });
 });
