@@ -1,6 +1,7 @@
 // The one Go-RE2 engine behind policy-invalid-regex and the verifier: Go's syntax and semantics on re2js, linear time.
 import { strict as assert } from 'node:assert';
 import { compileGoRegexp, goRegexpMatches } from '../../server/src/regex/goRegexp';
+import { goUnicodeClassNames } from '../../server/src/regex/unicodeClassNames';
 
 function rejected(pattern: string) {
   const r = compileGoRegexp(pattern);
@@ -110,6 +111,14 @@ describe("regex: Go's semantics", () => {
     assert.equal(goRegexpMatches('^\\P{^Greek}$', 'Ω'), true);
     assert.equal(goRegexpMatches('^\\p{ascii}+$', 'abc'), true);
     assert.equal(goRegexpMatches('\\p{ascii}', 'é'), false);
+  });
+
+  it('every one of the 250-odd names Go knows compiles, in \\p{…}, \\P{^…} and inside a class', () => {
+    const names = goUnicodeClassNames();
+    assert.ok(names.length > 240, `${names.length} names`);
+    for (const name of names) {
+      for (const p of [`\\p{${name}}`, `\\P{^${name}}`, `[x\\p{${name.toLowerCase()}}]`]) assert.equal(compileGoRegexp(p).ok, true, p);
+    }
   });
 
   it('scripts newer than Unicode 15.0 (Go 1.26 tables) and names Go does not know are rejected', () => {

@@ -61,3 +61,8 @@ for (const [name, spelled] of Object.entries(SPECIAL)) BY_CANONICAL.set(canonica
 export function re2jsClassName(goName: string): string | undefined {
   return BY_CANONICAL.get(canonical(goName));
 }
+
+/** Every name Go accepts, in Unicode's spelling (for tests and completion). */
+export function goUnicodeClassNames(): string[] {
+  return [...CATEGORIES, ...Object.keys(CATEGORY_ALIASES), ...Object.keys(SPECIAL), ...SCRIPTS];
+}
