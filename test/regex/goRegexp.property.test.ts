@@ -100,6 +100,18 @@ describe('regex: properties over a grammar of RE2 constructs', () => {
     );
   });
 
+  it('never throws on arbitrary text, and compiled patterns run (the server must survive any policy)', () => {
+    const char = fc.constantFrom('(', ')', '[', ']', '\\', '?', '*', '+', '{', '}', ',', '1', '0', 'a', 'P', '<', '>', 'p', 'Q', 'E', ':', '^', '-', '|', 'x', 'L', 'i', '$', '.', 'é', '😀');
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 30 }).map((a) => a.join('')), (p) => {
+        const r = compileGoRegexp(p);
+        if (r.ok) r.test('aé😀x');
+        else assert.ok(r.error.start >= 0 && r.error.start < r.error.end && r.error.end <= p.length, JSON.stringify(p));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('on the syntax JavaScript shares with Go, both find the same matches', () => {
     // ASCII-only classes and escapes, no `.` (JS excludes \r and U+2028 too), no case folding: the semantics coincide.
     const shared = fc.letrec<{ re: string; piece: string }>((tie) => ({
