@@ -3,7 +3,7 @@
 // so `cody@soyland.com` would accept `xcody@soyland.com.evil`.
 import type { X509Certificate } from '@sigstore/core';
 import { wildcardMatch } from '../service/image/wildcard';
-import { compileRe2 } from './re2';
+import { compileGoRegexp } from '../regex/goRegexp';
 import { abort, failure, VerifyFailure } from './result';
 
 const FULCIO_ARC = '1.3.6.1.4.1.57264.1.';
@@ -120,6 +120,10 @@ export type StringMatcher = { exact: string } | { wildcard: string } | { regexp:
 export interface IdentityRequirement {
   /** Passes when any SAN matches any of these; omitted or empty = any subject. */
   subject?: StringMatcher[];
+  /** Kyverno checks the subject only when the certificate has a SAN at all (cosign.go matchCertificateData). */
+  subjectOnlyWithSans?: boolean;
+  /** One SAN must satisfy every subject matcher (sigstore-go's SAN matcher: value and regexp both), not any of them. */
+  subjectAll?: boolean;
   /** Every matcher must accept the issuer; omitted or empty = any issuer. */
   issuer?: StringMatcher[];
   /** Extension name (FULCIO_EXTENSIONS) or dotted OID → matcher; every one must match. */
@@ -135,9 +139,13 @@ export function describeMatcher(m: StringMatcher): string {
 export function matches(m: StringMatcher, value: string): boolean {
   if ('exact' in m) return m.exact === value;
   if ('wildcard' in m) return wildcardMatch(m.wildcard, value);
-  const compiled = compileRe2(m.regexp);
-  if (!compiled.ok) abort('invalid-policy', `The regular expression ${m.regexp} is not valid RE2: ${compiled.error}.`);
-  return compiled.regexp.test(value);
+  const compiled = compileGoRegexp(m.regexp);
+  if (!compiled.ok) return invalidRegexp(m.regexp, compiled.error.goMessage);
+  return compiled.test(value);
+}
+
+function invalidRegexp(pattern: string, goMessage: string): never {
+  return abort('invalid-policy', `The regular expression ${pattern} does not compile in Go: ${goMessage}.`);
 }
 
 /** Fails with `invalid-policy` before any crypto when a requirement cannot be evaluated. */
@@ -146,8 +154,8 @@ export function checkRequirements(requirements: IdentityRequirement[]): void {
     const all = [...(req.subject ?? []), ...(req.issuer ?? []), ...Object.values(req.extensions ?? {})];
     for (const m of all) {
       if ('regexp' in m) {
-        const compiled = compileRe2(m.regexp);
-        if (!compiled.ok) abort('invalid-policy', `The regular expression ${m.regexp} is not valid RE2: ${compiled.error}.`);
+        const compiled = compileGoRegexp(m.regexp);
+        if (!compiled.ok) invalidRegexp(m.regexp, compiled.error.goMessage);
       }
     }
     for (const key of Object.keys(req.extensions ?? {})) extensionKey(key);
@@ -182,9 +190,11 @@ export function matchIdentity(identity: CertificateIdentity, requirements: Ident
 
 function requirementMiss(identity: CertificateIdentity, req: IdentityRequirement): string | undefined {
   const subjects = req.subject ?? [];
-  if (subjects.length > 0 && !identity.subjectAlternativeNames.some((san) => subjects.some((m) => matches(m, san)))) {
+  const sanless = identity.subjectAlternativeNames.length === 0 && req.subjectOnlyWithSans;
+  const sanMatches = (san: string) => (req.subjectAll ? subjects.every((m) => matches(m, san)) : subjects.some((m) => matches(m, san)));
+  if (subjects.length > 0 && !sanless && !identity.subjectAlternativeNames.some(sanMatches)) {
     const have = identity.subjectAlternativeNames.length ? identity.subjectAlternativeNames.join(', ') : '(no subject alternative name)';
-    return `Certificate identity is ${have}, policy wants ${subjects.map(describeMatcher).join(' or ')}.`;
+    return `Certificate identity is ${have}, policy wants ${subjects.map(describeMatcher).join(req.subjectAll ? ' and ' : ' or ')}.`;
   }
   for (const m of req.issuer ?? []) {
     if (identity.issuer === undefined || !matches(m, identity.issuer)) {
@@ -201,7 +211,11 @@ function requirementMiss(identity: CertificateIdentity, req: IdentityRequirement
   return undefined;
 }
 
-/** A Kyverno ClusterPolicy keyless attestor as an identity requirement (kyverno cosign.go matchCertificateData). */
+/**
+ * A Kyverno ClusterPolicy keyless attestor as an identity requirement (Kyverno 1.19 `pkg/image/verifiers/cpol/cosign`
+ * `matchCertificateData`/`matchExtensions`, which run instead of cosign's identity check): `subject` (wildcard) and
+ * `subjectRegExp` both set = either may match a SAN; `issuer` (wildcard) and `issuerRegExp` both set = both must match.
+ */
 export function kyvernoKeylessRequirement(keyless: {
   subject?: string;
   subjectRegExp?: string;
@@ -216,21 +230,38 @@ export function kyvernoKeylessRequirement(keyless: {
   if (keyless.issuer) issuer.push({ wildcard: keyless.issuer });
   if (keyless.issuerRegExp) issuer.push({ regexp: keyless.issuerRegExp });
   const extensions = Object.fromEntries(Object.entries(keyless.additionalExtensions ?? {}).map(([k, v]) => [k, { wildcard: v } as StringMatcher]));
-  return { subject, issuer, extensions };
+  return { subject, issuer, extensions, subjectOnlyWithSans: true };
 }
 
-/** cosign `--certificate-identity[-regexp]` / `--certificate-oidc-issuer[-regexp]`, ImageValidatingPolicy and ClusterImagePolicy identities. */
+/**
+ * A ClusterPolicy keyless attestor under `type: SigstoreBundle` (Kyverno 1.19 `cpol/cosign/sigstore.go` buildPolicy with
+ * sigstore-go `NewShortCertificateIdentity`): values are exact, a value and its regexp must both match, and unless a
+ * subject side and an issuer side are both given no identity is checked at all (undefined). additionalExtensions are
+ * not consulted on that path. sigstore-go reads one SAN (the first URI, else e-mail); Fulcio certificates carry one.
+ */
+export function sigstoreBundleRequirement(keyless: { subject?: string; subjectRegExp?: string; issuer?: string; issuerRegExp?: string }): IdentityRequirement | undefined {
+  const subject: StringMatcher[] = [];
+  if (keyless.subject) subject.push({ exact: keyless.subject });
+  if (keyless.subjectRegExp) subject.push({ regexp: keyless.subjectRegExp });
+  const issuer: StringMatcher[] = [];
+  if (keyless.issuer) issuer.push({ exact: keyless.issuer });
+  if (keyless.issuerRegExp) issuer.push({ regexp: keyless.issuerRegExp });
+  if (subject.length === 0 || issuer.length === 0) return undefined;
+  return { subject, issuer, subjectAll: true };
+}
+
+/**
+ * cosign `--certificate-identity[-regexp]` / `--certificate-oidc-issuer[-regexp]` and ImageValidatingPolicy identities
+ * (cosign `CheckCertificatePolicy`): when a regexp and its exact twin are both set, the regexp alone decides and the
+ * exact value is ignored.
+ */
 export function exactIdentityRequirement(identity: {
   subject?: string;
   subjectRegExp?: string;
   issuer?: string;
   issuerRegExp?: string;
 }): IdentityRequirement {
-  const subject: StringMatcher[] = [];
-  if (identity.subject) subject.push({ exact: identity.subject });
-  if (identity.subjectRegExp) subject.push({ regexp: identity.subjectRegExp });
-  const issuer: StringMatcher[] = [];
-  if (identity.issuer) issuer.push({ exact: identity.issuer });
-  if (identity.issuerRegExp) issuer.push({ regexp: identity.issuerRegExp });
+  const subject: StringMatcher[] = identity.subjectRegExp ? [{ regexp: identity.subjectRegExp }] : identity.subject ? [{ exact: identity.subject }] : [];
+  const issuer: StringMatcher[] = identity.issuerRegExp ? [{ regexp: identity.issuerRegExp }] : identity.issuer ? [{ exact: identity.issuer }] : [];
   return { subject, issuer };
 }

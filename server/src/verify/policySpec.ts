@@ -106,6 +106,7 @@ export function planFromEntry(raw: unknown, path: string, ruleName?: string): Pl
     };
   });
   if (converted && attestations.length === 0) attestors.push(readSet({ entries: [converted] }, `${path} (converted)`, repository));
+  if (verifierType === 'SigstoreBundle') [...attestors, ...attestations.flatMap((a) => a.attestors)].forEach(matchAsSigstoreBundle);
 
   return {
     ok: true,
@@ -121,6 +122,14 @@ export function planFromEntry(raw: unknown, path: string, ruleName?: string): Pl
       notes,
     },
   };
+}
+
+/** Kyverno verifies `type: SigstoreBundle` entries with sigstore-go, whose identity matching differs from its own. */
+function matchAsSigstoreBundle(set: AttestorSet): void {
+  for (const entry of set.entries) {
+    if (entry.kind === 'keyless') entry.matching = 'sigstore-bundle';
+    else if (entry.kind === 'nested') matchAsSigstoreBundle(entry.set);
+  }
 }
 
 function readSet(raw: unknown, path: string, repository: string | undefined): AttestorSet {

@@ -8,7 +8,7 @@ import { AttestorSet, evaluateSet, expandPublicKeys, LeafAttestor, SetVerdict } 
 import { verifyBundleAttestation } from './bundle';
 import { BundleObject, COSIGN_SIGN_PREDICATE, discover, Discovered, DiscoveryError, LegacyObject, repositoryOf } from './discovery';
 import type { SignerPolicy, VerificationOptions } from './engine';
-import { exactIdentityRequirement, kyvernoKeylessRequirement } from './identity';
+import { exactIdentityRequirement, kyvernoKeylessRequirement, sigstoreBundleRequirement } from './identity';
 import { evaluateConditions } from './kyvernoConditions';
 import { verifyLegacyAttestation, verifyLegacySignature } from './legacy';
 import type { InTotoStatement } from './payload';
@@ -350,8 +350,9 @@ function optionsFor(entry: LeafAttestor, base: TrustRoot, now: () => Date): { ok
     }
   } else {
     const constrained = entry.subject || entry.subjectRegExp || entry.issuer || entry.issuerRegExp || (entry.additionalExtensions && Object.keys(entry.additionalExtensions).length);
-    const requirement = entry.matching === 'exact' ? exactIdentityRequirement(entry) : kyvernoKeylessRequirement(entry);
-    signer = { kind: 'keyless', identities: constrained ? [requirement] : [], hashAlgorithm: entry.signatureAlgorithm };
+    const requirement =
+      entry.matching === 'exact' ? exactIdentityRequirement(entry) : entry.matching === 'sigstore-bundle' ? sigstoreBundleRequirement(entry) : kyvernoKeylessRequirement(entry);
+    signer = { kind: 'keyless', identities: constrained && requirement ? [requirement] : [], hashAlgorithm: entry.signatureAlgorithm };
     roots = entry.roots;
   }
   let trustRoot = base;
