@@ -135,6 +135,34 @@ describe('registry client against misbehaving servers (in-test stand-ins)', func
     assert.ok(lines.length > 0 && !lines.join('\n').includes(secret));
   });
 
+  it('logs redirects without their query (presigned signatures, token=): names only', async () => {
+    const signature = 'Sig-5ecret-0f-the-presigned-url';
+    const queryToken = 'qu3ry-t0ken-in-a-redirect';
+    const body = manifestBytes('presigned');
+    // A CDN stand-in: the presigned URL answers with one more hop (so it is also the *current* URL of a log line).
+    const cdn = await start((req, res) => {
+      const u = new URL(req.url!, 'http://x');
+      if (u.pathname === '/signed') return void res.writeHead(302, { location: `/final${u.search}` }).end();
+      if (u.pathname === '/final' && u.searchParams.get('X-Amz-Signature') === signature) {
+        return void res.writeHead(200, { 'content-type': OCI_MANIFEST, 'content-length': String(body.length) }).end(body);
+      }
+      res.writeHead(403).end();
+    });
+    const origin = await start((req, res) => {
+      if (req.method === 'HEAD') return void res.writeHead(405).end();
+      res.writeHead(307, { location: `http://localhost:${cdn.port}/signed?X-Amz-Signature=${signature}&token=${queryToken}&X-Amz-Expires=300` });
+      res.end();
+    });
+    const lines: string[] = [];
+    const r = await new RegistryClient({ home: tempDir(), log: (l) => lines.push(l) }).resolve(`127.0.0.1:${origin.port}/x/app:v1`);
+    assert.ok(r.ok, JSON.stringify(r));
+    const log = lines.join('\n');
+    assert.ok(lines.filter((l) => /redirect to/.test(l)).length >= 2, log);
+    assert.ok(!log.includes(signature) && !log.includes(queryToken), log);
+    assert.match(log, /redirect to http:\/\/localhost:\d+\/signed\?X-Amz-Signature=…&token=…&X-Amz-Expires=…/);
+    assert.match(log, /GET http:\/\/localhost:\d+\/signed\?X-Amz-Signature=…&token=…&X-Amz-Expires=… → 302 redirect to http:\/\/localhost:\d+\/final\?/);
+  });
+
   it('keeps Authorization on a same-origin redirect', async () => {
     const secret = 'same-0rigin-token';
     const body = manifestBytes('same-origin');

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { parseImageReference } from '../service/image/reference';
 import { parseChallenge, parseTokenResponse, TokenCache } from './auth';
 import { Credentials, findCredentials, secretsOf } from './credentials';
-import { fail, redact, RegistryError, RegistryFailure, RegistryResult } from './errors';
+import { fail, loggableUrl, redact, RegistryError, RegistryFailure, RegistryResult } from './errors';
 import { AgentPool, HttpResponse, request } from './http';
 import { caBundle, isDockerHub, isLoopback, normalizeHost, RegistrySetting, settingFor } from './settings';
 
@@ -344,13 +344,13 @@ export class RegistryClient {
           signal,
           host: target.host,
           allowHttp: this.allowHttp,
-          log: this.options.log,
+          log: this.logLine,
           agents: this.agents,
         }),
       );
     const first = authFor();
     let res = await go(first);
-    this.log(`${method} ${url.href} → ${res.status}${first ? ' (authenticated)' : ''}`);
+    this.log(`${method} ${loggableUrl(url)} → ${res.status}${first ? ' (authenticated)' : ''}`);
     if (res.status !== 401) return res;
 
     const challenge = parseChallenge(res.headers['www-authenticate']);
@@ -364,7 +364,7 @@ export class RegistryClient {
     }
     if (!retry || retry === first) this.unauthorized(target, creds);
     res = await go(retry);
-    this.log(`${method} ${url.href} → ${res.status} (authenticated)`);
+    this.log(`${method} ${loggableUrl(url)} → ${res.status} (authenticated)`);
     if (res.status === 401) this.unauthorized(target, creds);
     return res;
   }
@@ -398,7 +398,7 @@ export class RegistryClient {
         signal,
         host: target.host,
         allowHttp: this.allowHttp,
-        log: this.options.log,
+        log: this.logLine,
         agents: this.agents,
       }),
     );
@@ -451,6 +451,9 @@ export class RegistryClient {
   private log(line: string): void {
     this.options.log?.(redact(line, this.secrets));
   }
+
+  /** For the HTTP layer's own lines (redirects, retries): through the same redaction. */
+  private readonly logLine = (line: string): void => this.log(line);
 
   /** Runs `fn`, turning failures into error values whose messages hold no secrets. */
   private async guard<T>(fn: () => Promise<T>): Promise<RegistryResult<T>> {
