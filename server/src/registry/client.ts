@@ -468,18 +468,29 @@ export class RegistryClient {
   }
 }
 
+const MANIFEST_TYPES = new Set<string>(Object.values(MEDIA_TYPES));
+
 function parseManifest(target: Target, res: HttpResponse, digest: string): Manifest {
+  const contentType = header(res, 'content-type')?.split(';')[0].trim();
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(res.body.toString('utf8'));
   } catch {
-    fail('protocol', `${target.host} sent a manifest for ${target.repository} that is not JSON.`, target.host);
+    fail('protocol', `${target.host} sent a manifest for ${target.repository} that is not JSON${contentType ? ` (Content-Type ${contentType})` : ''}.`, target.host);
   }
   if (!json || typeof json !== 'object' || json.schemaVersion !== 2) {
     fail('protocol', `${target.host} sent a manifest for ${target.repository} that is not an OCI or Docker v2 manifest (schemaVersion ${String(json?.schemaVersion)}); only schema 2 can be pinned.`, target.host);
   }
-  const contentType = header(res, 'content-type')?.split(';')[0].trim();
-  const mediaType = typeof json.mediaType === 'string' ? json.mediaType : contentType ?? (Array.isArray(json.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest);
+  const declared = typeof json.mediaType === 'string' ? json.mediaType : undefined;
+  if (declared !== undefined && !MANIFEST_TYPES.has(declared)) {
+    fail('protocol', `${target.host} sent content for ${target.repository} whose mediaType "${declared}" is not an image manifest or index.`, target.host);
+  }
+  // The header and the content must agree on what this is: one being read as the other is how type confusion starts.
+  if (declared && contentType && MANIFEST_TYPES.has(contentType) && contentType !== declared) {
+    fail('protocol', `${target.host} sent ${target.repository} as ${contentType}, but the content says it is ${declared}. Not trusting content whose type is ambiguous.`, target.host);
+  }
+  const inferred = Array.isArray(json.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest;
+  const mediaType = declared ?? (contentType && MANIFEST_TYPES.has(contentType) ? contentType : inferred);
   return { digest, mediaType, bytes: res.body, json };
 }
 
