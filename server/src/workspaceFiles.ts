@@ -12,7 +12,7 @@ export function createWorkspaceFiles(roots: () => string[], log: (line: string) 
       const folders = roots().filter((r) => r.startsWith('file:')).map((r) => fileURLToPath(r));
       const report = new WalkReport(limits);
       const found: { uri: string; text: string }[] = [];
-      for await (const { file } of walkWorkspace(folders, (name) => name.endsWith(suffix), limits, report)) {
+      for await (const { file } of walkWorkspace(folders, { accept: (name) => name.endsWith(suffix), limits, report })) {
         try {
           found.push({ uri: pathToFileURL(file).toString(), text: await fs.readFile(file, 'utf8') });
         } catch {

@@ -44,7 +44,7 @@ export class WorkspaceIndexer {
     const report = new WalkReport(this.limits);
     try {
       const folders = this.roots().filter((r) => r.startsWith('file:')).map((r) => fileURLToPath(r));
-      for await (const { file } of walkWorkspace(folders, (name) => YAML_FILE.test(name), this.limits, report)) {
+      for await (const { file } of walkWorkspace(folders, { accept: (name) => YAML_FILE.test(name), limits: this.limits, report })) {
         await this.readIntoIndex(pathToFileURL(file).toString());
         await new Promise((resolve) => setImmediate(resolve));
       }

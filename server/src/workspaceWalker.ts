@@ -21,6 +21,11 @@ export const PUBLIC_KEY_LIMITS: WalkLimits = { maxFiles: 200, maxFileBytes: 64 *
 export const INDEX_LIMITS: WalkLimits = { maxFiles: 2000, maxFileBytes: 1024 * 1024, maxTotalBytes: 256 * 1024 * 1024, maxDepth: 20 };
 /** YAML files "Pin all images" rewrites: every manifest of a real repository, read once. */
 export const PIN_LIMITS: WalkLimits = { maxFiles: 10_000, maxFileBytes: 4 * 1024 * 1024, maxTotalBytes: 512 * 1024 * 1024, maxDepth: 20 };
+/**
+ * Folders given to the CLI's `check`: everything the user named is checked (a file over 16 MiB is reported as
+ * not checked), however many files; the depth only guards against pathological trees.
+ */
+export const CLI_LIMITS: WalkLimits = { maxFiles: Infinity, maxFileBytes: 16 * 1024 * 1024, maxTotalBytes: Infinity, maxDepth: 64 };
 
 /** Folders no workspace search enters: dependencies, VCS data, build output, caches. */
 export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', 'dist', 'out', '.cache']);
@@ -63,21 +68,37 @@ export class WalkReport {
   }
 }
 
+export interface WalkOptions {
+  /** Which files are wanted, by name. */
+  accept: (name: string) => boolean;
+  limits: WalkLimits;
+  /** Receives what the walk left out; pass one to read it afterwards. */
+  report?: WalkReport;
+  /** Folders not entered, by name (default: SKIP_DIRS). */
+  skipDir?: (name: string) => boolean;
+}
+
 /**
- * Yields the files under `roots` (absolute folder paths) whose name `accept`s, in a stable (sorted) order,
- * within `limits`. Symbolic links are not followed, so a link cycle cannot make the walk endless.
+ * Yields the files under `roots` (folder paths; relative ones give relative results) that `accept` names, in
+ * a stable (sorted) order, within the limits. Symbolic links are not followed, so a link cycle cannot make
+ * the walk endless.
  */
-export async function* walkWorkspace(roots: readonly string[], accept: (name: string) => boolean, limits: WalkLimits, report = new WalkReport(limits)): AsyncGenerator<WalkedFile> {
+export async function* walkWorkspace(roots: readonly string[], options: WalkOptions): AsyncGenerator<WalkedFile> {
+  const walk: Walk = { accept: options.accept, report: options.report ?? new WalkReport(options.limits), skipDir: options.skipDir ?? ((name) => SKIP_DIRS.has(name)) };
   for (const root of roots) {
-    for await (const f of walkDir(root, 0, accept, report)) {
-      yield f;
-      if (report.stopped) return;
-    }
-    if (report.stopped) return;
+    yield* walkDir(root, 0, walk);
+    if (walk.report.stopped) return;
   }
 }
 
-async function* walkDir(dir: string, depth: number, accept: (name: string) => boolean, report: WalkReport): AsyncGenerator<WalkedFile> {
+interface Walk {
+  accept: (name: string) => boolean;
+  report: WalkReport;
+  skipDir: (name: string) => boolean;
+}
+
+async function* walkDir(dir: string, depth: number, walk: Walk): AsyncGenerator<WalkedFile> {
+  const { report } = walk;
   let entries: Dirent[];
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
@@ -89,13 +110,13 @@ async function* walkDir(dir: string, depth: number, accept: (name: string) => bo
     if (report.stopped) return;
     const full = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (SKIP_DIRS.has(e.name)) continue;
+      if (walk.skipDir(e.name)) continue;
       if (depth + 1 > report.limits.maxDepth) {
         report.tooDeep++;
         continue;
       }
-      yield* walkDir(full, depth + 1, accept, report);
-    } else if (e.isFile() && accept(e.name)) {
+      yield* walkDir(full, depth + 1, walk);
+    } else if (e.isFile() && walk.accept(e.name)) {
       const size = await sizeOf(full);
       if (size === undefined) continue;
       if (size > report.limits.maxFileBytes) {

@@ -200,7 +200,7 @@ export class DigestPinner {
     const folders = roots.filter((r) => r.startsWith('file:')).map((r) => fileURLToPath(r));
     const report = new WalkReport(this.searchLimits);
     const found: string[] = [];
-    for await (const { file } of walkWorkspace(folders, (name) => /\.ya?ml$/i.test(name), this.searchLimits, report)) found.push(pathToFileURL(file).toString());
+    for await (const { file } of walkWorkspace(folders, { accept: (name) => /\.ya?ml$/i.test(name), limits: this.searchLimits, report })) found.push(pathToFileURL(file).toString());
     for (const line of report.describe('YAML files')) this.ctx.connection.console.log(`[pin] ${line}`);
     const open = this.ctx.documents.all().map((d) => d.uri).filter((u) => /\.ya?ml$/i.test(u) && roots.some((r) => u.startsWith(r)));
     return { uris: [...new Set([...found, ...open])], report };

@@ -21,7 +21,7 @@ function tree(files: Record<string, string>): string {
 async function walk(root: string, limits: WalkLimits, accept = (n: string) => n.endsWith('.yaml')) {
   const report = new WalkReport(limits);
   const files: string[] = [];
-  for await (const f of walkWorkspace([root], accept, limits, report)) files.push(path.relative(root, f.file));
+  for await (const f of walkWorkspace([root], { accept, limits, report })) files.push(path.relative(root, f.file));
   return { files, report };
 }
 
