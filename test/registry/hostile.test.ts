@@ -533,6 +533,27 @@ describe('hostile registries: every case a clear error, bounded, nothing cached 
       assert.ok(atRegistry.every((a) => a === undefined || a === 'Bearer good-token'), JSON.stringify(atRegistry));
     });
 
+    it('a host the registry redirected to cannot ask for the registry\'s credentials (its realm hears nothing)', async () => {
+      let realmHeard = 0;
+      const evilRealm = await start((_req, res) => {
+        realmHeard++;
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"good-token"}');
+      });
+      const cdn = await start((_req, res) => {
+        res.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${evilRealm.port}/token",service="cdn"` }).end();
+      });
+      const s = await start((req, res) => {
+        if (req.method === 'HEAD') return void res.writeHead(405).end();
+        res.writeHead(307, { location: `http://localhost:${cdn.port}${req.url}` }).end();
+      });
+      const host = `127.0.0.1:${s.port}`;
+      const r = await new RegistryClient({ home: tempDir(), settings: [{ host, username: user, password }] }).resolve(`${host}/x/app:v1`);
+      assert.ok(!r.ok);
+      assert.equal(r.error.code, 'unauthorized');
+      assert.match(r.error.message, /redirected to localhost:\d+, which asked for credentials\. Credentials for 127\.0\.0\.1:\d+ are not sent on behalf of another host\./);
+      assert.equal(realmHeard, 0);
+    });
+
     it('a realm that answers garbage is a clear error, and its answer is not cached', async () => {
       let asked = 0;
       const realmServer = await start((_req, res) => {

@@ -352,6 +352,10 @@ export class RegistryClient {
     let res = await go(first);
     this.log(`${method} ${loggableUrl(url)} → ${res.status}${first ? ' (authenticated)' : ''}`);
     if (res.status !== 401) return res;
+    // Only the registry itself may ask for its credentials: a host it redirected to could name any realm.
+    if (res.url.origin !== url.origin) {
+      fail('unauthorized', `${target.host} redirected to ${res.url.host}, which asked for credentials. Credentials for ${target.host} are not sent on behalf of another host.`, target.host);
+    }
 
     const challenge = parseChallenge(res.headers['www-authenticate']);
     let retry: string | undefined;
