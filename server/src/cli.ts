@@ -16,6 +16,7 @@ import { verifyImage } from './verify/verifyImage';
 import { listEntries, matchImage, planFromPolicy } from './verify/policySpec';
 import { allRules } from './service/rules';
 import { toSarif } from './report/sarif';
+import { CLI_LIMITS, walkWorkspace, WalkReport } from './workspaceWalker';
 
 const USAGE = `usage: image-trust check PATH... [--format text|json|sarif] [--docs-url URL]
        image-trust verify IMAGE (--key FILE | --policy FILE [--rule NAME]
@@ -40,8 +41,6 @@ verify  Verifies the image's cosign signatures (or attestations with --type) in 
   --trusted-root FILE           a trusted_root.json (private Sigstore); default: the public-good root
   --allow-insecure-registry     plain HTTP to the registry; only loopback registries (as for pinning)
   --format text|json`;
-
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 interface Finding { file: string; diagnostic: Diagnostic }
 
@@ -73,9 +72,18 @@ async function main(argv: string[]): Promise<number> {
   if (paths.length === 0) return usage('check needs at least one PATH');
 
   const files: string[] = [];
+  const skipped: Finding[] = [];
   for (const p of paths) {
     try {
-      await collect(p, files);
+      const found = await collect(p);
+      files.push(...found.files);
+      for (const { file, size } of found.tooLarge) {
+        // A file nobody checked must not look like a file that passed: an error finding, and a line on stderr.
+        const message = `not checked: the file is ${size} bytes, larger than the ${CLI_LIMITS.maxFileBytes / 1024 / 1024} MiB a file may have`;
+        console.error(`image-trust: skipped ${file}: ${message}`);
+        skipped.push({ file, diagnostic: fileSkipped(message) });
+      }
+      for (const line of found.notes) console.error(`image-trust: ${p}: ${line}`);
     } catch (err) {
       console.error(`image-trust: cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return 2;
@@ -86,16 +94,7 @@ async function main(argv: string[]): Promise<number> {
   const index = new PolicyIndex();
   const service = getLanguageService({ policyIndex: index });
   const parsed: { file: string; yaml: YamlFile }[] = [];
-  const skipped: Finding[] = [];
   for (const file of files) {
-    const stat = await fs.stat(file);
-    if (stat.size > MAX_FILE_BYTES) {
-      // A file nobody checked must not look like a file that passed: an error finding, and a line on stderr.
-      const message = `not checked: the file is ${stat.size} bytes, larger than the ${MAX_FILE_BYTES / 1024 / 1024} MiB a file may have`;
-      console.error(`image-trust: skipped ${file}: ${message}`);
-      skipped.push({ file, diagnostic: fileSkipped(message) });
-      continue;
-    }
     const yaml = service.parse(pathToFileURL(path.resolve(file)).toString(), await fs.readFile(file, 'utf8'));
     index.update(yaml.uri, yaml);
     parsed.push({ file, yaml });
@@ -125,20 +124,19 @@ function usage(message: string): number {
   return 2;
 }
 
-async function collect(p: string, out: string[]): Promise<void> {
+/** The YAML files a PATH names (a file as given; a folder walked, skipping node_modules and hidden folders). */
+async function collect(p: string): Promise<{ files: string[]; tooLarge: { file: string; size: number }[]; notes: string[] }> {
   const stat = await fs.stat(p);
   if (stat.isFile()) {
-    out.push(p);
-    return;
+    return stat.size > CLI_LIMITS.maxFileBytes ? { files: [], tooLarge: [{ file: p, size: stat.size }], notes: [] } : { files: [p], tooLarge: [], notes: [] };
   }
-  if (!stat.isDirectory()) return;
-  const entries = (await fs.readdir(p, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
-  for (const e of entries) {
-    const full = path.join(p, e.name);
-    if (e.isDirectory()) {
-      if (e.name !== 'node_modules' && !e.name.startsWith('.')) await collect(full, out);
-    } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(full);
-  }
+  if (!stat.isDirectory()) return { files: [], tooLarge: [], notes: [] };
+  const report = new WalkReport(CLI_LIMITS);
+  const files: string[] = [];
+  const walk = walkWorkspace([p], { accept: (name) => /\.ya?ml$/i.test(name), limits: CLI_LIMITS, report, skipDir: (name) => name === 'node_modules' || name.startsWith('.') });
+  for await (const { file } of walk) files.push(file);
+  const tooLarge = await Promise.all(report.tooLarge.map(async (file) => ({ file, size: (await fs.stat(file)).size })));
+  return { files, tooLarge, notes: report.tooDeep ? report.describe('YAML files').filter((l) => l.startsWith('Did not enter')) : [] };
 }
 
 type CheckFormat = 'text' | 'json' | 'sarif';

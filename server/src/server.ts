@@ -21,7 +21,7 @@ let workspaceRoots: string[] = [];
 const indexer = new WorkspaceIndexer(() => workspaceRoots, revalidateManifests, (m) => connection.console.log(m));
 // Live verification results (lens titles, `image-signature-failed`) reach the service through its workspace view.
 const verificationResults = new VerificationResults();
-const service = getLanguageService({ workspace: createWorkspaceFiles(() => workspaceRoots), policyIndex: withVerificationResults(indexer.index, verificationResults) });
+const service = getLanguageService({ workspace: createWorkspaceFiles(() => workspaceRoots, (m) => connection.console.log(m)), policyIndex: withVerificationResults(indexer.index, verificationResults) });
 // docs/rules.md ships inside the extension next to dist/: diagnostics' codes link to their section.
 const DOCS_URL = pathToFileURL(path.join(__dirname, '..', 'docs', 'rules.md')).toString();
 let settings: ServiceSettings = { ...defaultSettings, docsUrl: DOCS_URL };
