@@ -3,6 +3,7 @@ import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, Documen
 import type { Position, Range } from '../types';
 import { classify, DocKind } from './classify';
 import { indexAliases, resolvedNode } from './aliases';
+import { boundFlowNesting, boundTreeNesting, reportNesting } from './nesting';
 
 export { resolvedNode } from './aliases';
 
@@ -29,10 +30,14 @@ export interface YamlFile {
 export const yamlParseOptions = { prettyErrors: false, uniqueKeys: false, strict: false } as const;
 
 export function parseYamlFile(uri: string, text: string, version = 0): YamlFile {
-  const parsed = parseAllDocuments(text, yamlParseOptions);
+  const bounded = boundFlowNesting(text);
+  const parsed = parseAllDocuments(bounded.text, yamlParseOptions);
   const lineCounter = lineCounterOf(text);
   const list = Array.isArray(parsed) ? parsed : [];
-  const docs = list.map((doc, index) => describeDoc(doc, index, uri));
+  const docs = list.map((doc, index) => {
+    const [start, , end] = doc.range;
+    return describeDoc(doc, index, uri, bounded.cuts.filter((c) => c >= start && (c < end || index === list.length - 1)));
+  });
   return { uri, version, text, lineCounter, docs };
 }
 
@@ -47,8 +52,12 @@ export function lineCounterOf(text: string): LineCounter {
   return counter;
 }
 
-/** Wraps a parsed document with its kind and offsets. */
-export function describeDoc(doc: Document.Parsed, index: number, uri: string): YamlDoc {
+/**
+ * Wraps a parsed document with its kind and offsets, after bounding its nesting (`flowCuts`: where the text scan
+ * blanked deep flow collections) and indexing its aliases. Every parse path (full and incremental) goes through it.
+ */
+export function describeDoc(doc: Document.Parsed, index: number, uri: string, flowCuts: readonly number[] = []): YamlDoc {
+  reportNesting(doc, [...flowCuts, ...boundTreeNesting(doc)]);
   indexAliases(doc);
   const root = resolvedNode(doc.contents);
   const apiVersion = scalarString(isMap(root) ? root.get('apiVersion', true) : undefined);
