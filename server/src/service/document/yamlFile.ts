@@ -27,7 +27,8 @@ export interface YamlFile {
 }
 
 /** Options of every parse; the incremental re-parser (incremental.ts) must use the same ones. */
-export const yamlParseOptions = { prettyErrors: false, uniqueKeys: false, strict: false } as const;
+// `logLevel: 'error'`: toJS would otherwise print warnings (e.g. about collection keys) on the server's stderr.
+export const yamlParseOptions = { prettyErrors: false, uniqueKeys: false, strict: false, logLevel: 'error' } as const;
 
 export function parseYamlFile(uri: string, text: string, version = 0): YamlFile {
   const bounded = boundFlowNesting(text);
