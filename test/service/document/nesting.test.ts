@@ -28,6 +28,15 @@ describe('document/nesting: bounded depth', () => {
     });
   }
 
+  it('bounds thousands of compact sequences on one line inside a rule list (the parser itself used to throw)', () => {
+    for (const levels of [600, 50_000]) {
+      const { text, syntax } = check(`\n    - name: a\n    ${'- '.repeat(levels)}\n    - name: b`);
+      assert.equal(syntax.length, 1, `${levels}: ${JSON.stringify(syntax)}`);
+      assert.equal(syntax[0].range.start.line, 8);
+      assert.equal(textAt(text, syntax[0]), '-');
+    }
+  });
+
   it('bounds block nesting the same way (sequences on one line, maps by indentation)', () => {
     const dashes = check(`\n  ${'- '.repeat(3000)}x`);
     assert.equal(dashes.syntax.length, 1);

@@ -19,9 +19,10 @@ export interface BoundedText {
 }
 
 /**
- * Blanks every flow collection that opens deeper than MAX_NESTING levels of flow nesting. A bracket counts when it
- * can start a collection: anywhere inside a flow collection, and in block context at the start of a value (line
- * start, or after `- `, `? `, `: `). Quoted scalars and comments are skipped; a `---` or `...` line resets the count.
+ * Blanks every flow collection that opens deeper than MAX_NESTING levels of flow nesting, and the rest of a line that
+ * opens more than MAX_NESTING block collections (`- - - …`). A bracket counts when it can start a collection: anywhere
+ * inside a flow collection, and in block context at the start of a value (line start, or after `- `, `? `, `: `).
+ * Quoted scalars and comments are skipped; a `---` or `...` line resets the count.
  */
 export function boundFlowNesting(text: string): BoundedText {
   if (!mayNestDeeply(text)) return { text, cuts: [] };
@@ -29,10 +30,12 @@ export function boundFlowNesting(text: string): BoundedText {
   let out: string[] | undefined;
   let depth = 0;
   let tokenStart = true; // block context: at a place where a value may start
+  let compact = 0; // block collections opened on this line by `- ` / `? ` (`- - - x` nests three sequences)
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === NL) {
       tokenStart = true;
+      compact = 0;
       if (isDocumentMarker(text, i + 1)) depth = 0;
       continue;
     }
@@ -65,17 +68,27 @@ export function boundFlowNesting(text: string): BoundedText {
     }
     if (depth > 0) continue;
     // Block context: a value may start after an indicator followed by a blank.
-    tokenStart = (c === DASH || c === QUESTION || c === COLON) && isBlankOrEnd(text, i + 1);
+    const indicator = (c === DASH || c === QUESTION || c === COLON) && isBlankOrEnd(text, i + 1);
+    if (indicator && c !== COLON && tokenStart && ++compact > MAX_NESTING) {
+      // The parser recurses once per compact collection and throws past a few thousand: the rest of the line goes.
+      const end = lineEnd(text, i);
+      out ??= text.split('');
+      for (let j = i; j < end; j++) if (out[j] !== '\r') out[j] = ' ';
+      cuts.push(i);
+      i = end - 1;
+      continue;
+    }
+    tokenStart = indicator;
   }
   return { text: out ? out.join('') : text, cuts };
 }
 
-/** Cheap pre-test: no run of MAX_NESTING opening brackets can exist with fewer of them in the whole text. */
+/** Cheap pre-test: nesting deeper than MAX_NESTING needs more brackets or block indicators than that. */
 function mayNestDeeply(text: string): boolean {
   let count = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === OPEN_SEQ || c === OPEN_MAP) count++;
+    if (c === OPEN_SEQ || c === OPEN_MAP || c === DASH || c === QUESTION) count++;
   }
   return count > MAX_NESTING;
 }

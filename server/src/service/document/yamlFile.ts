@@ -32,7 +32,7 @@ export const yamlParseOptions = { prettyErrors: false, uniqueKeys: false, strict
 
 export function parseYamlFile(uri: string, text: string, version = 0): YamlFile {
   const bounded = boundFlowNesting(text);
-  const parsed = parseAllDocuments(bounded.text, yamlParseOptions);
+  const parsed = parseLeniently(bounded.text);
   const lineCounter = lineCounterOf(text);
   const list = Array.isArray(parsed) ? parsed : [];
   const docs = list.map((doc, index) => {
@@ -40,6 +40,18 @@ export function parseYamlFile(uri: string, text: string, version = 0): YamlFile 
     return describeDoc(doc, index, uri, bounded.cuts.filter((c) => c >= start && (c < end || index === list.length - 1)));
   });
   return { uri, version, text, lineCounter, docs };
+}
+
+/**
+ * The parser recurses and may still throw on shapes the nesting bound does not foresee; a file it cannot read then
+ * has no documents (nothing to report on) rather than failing every request on it.
+ */
+function parseLeniently(text: string): ReturnType<typeof parseAllDocuments> | [] {
+  try {
+    return parseAllDocuments(text, yamlParseOptions);
+  } catch {
+    return [];
+  }
 }
 
 /**
