@@ -32,9 +32,8 @@ export const yamlParseOptions = { prettyErrors: false, uniqueKeys: false, strict
 
 export function parseYamlFile(uri: string, text: string, version = 0): YamlFile {
   const bounded = boundFlowNesting(text);
-  const parsed = parseLeniently(bounded.text);
+  const list = parseLeniently(bounded.text);
   const lineCounter = lineCounterOf(text);
-  const list = Array.isArray(parsed) ? parsed : [];
   const docs = list.map((doc, index) => {
     const [start, , end] = doc.range;
     return describeDoc(doc, index, uri, bounded.cuts.filter((c) => c >= start && (c < end || index === list.length - 1)));
@@ -46,9 +45,10 @@ export function parseYamlFile(uri: string, text: string, version = 0): YamlFile 
  * The parser recurses and may still throw on shapes the nesting bound does not foresee; a file it cannot read then
  * has no documents (nothing to report on) rather than failing every request on it.
  */
-function parseLeniently(text: string): ReturnType<typeof parseAllDocuments> | [] {
+function parseLeniently(text: string): Document.Parsed[] {
   try {
-    return parseAllDocuments(text, yamlParseOptions);
+    const parsed = parseAllDocuments(text, yamlParseOptions);
+    return Array.isArray(parsed) ? parsed : [];
   } catch {
     return [];
   }
