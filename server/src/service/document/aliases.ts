@@ -22,6 +22,8 @@ export interface AliasFacts {
   aliased: number;
   /** Set when the reader refuses the document for excessive aliasing; no alias is followed then. */
   excessive: boolean;
+  /** The alias whose expansion is the largest (where a finding about the expansion goes). */
+  largest?: Alias;
 }
 
 const NO_ALIASES: AliasFacts = { unknown: [], decodes: 0, aliased: 0, excessive: false };
@@ -45,7 +47,7 @@ export function indexAliases(doc: Document.Parsed): AliasFacts {
     const aliased = walk.aliased;
     const excessive = excessiveAliasing(decodes, aliased);
     if (excessive) for (const alias of walk.aliases) targets.set(alias, null);
-    facts = { unknown: walk.unknown, decodes, aliased, excessive };
+    facts = { unknown: walk.unknown, decodes, aliased, excessive, largest: walk.largest };
   }
   factsByDocument.set(doc, facts);
   return facts;
@@ -172,6 +174,8 @@ class AliasWalk {
   readonly aliases: Alias[] = [];
   readonly unknown: Alias[] = [];
   sawMerge = false;
+  largest: Alias | undefined;
+  private largestSize = -1;
   /** Nodes decoded through aliases: the expanded size of every alias's anchor. */
   aliased = 0;
   private readonly anchors = new Map<string, Node>();
@@ -185,7 +189,12 @@ class AliasWalk {
       const target = this.anchors.get(node.source);
       targets.set(node, target ?? null);
       if (!target) this.unknown.push(node);
-      this.aliased = saturating(this.aliased + (target ? this.sizeOf(target) : 0));
+      const size = target ? this.sizeOf(target) : 0;
+      this.aliased = saturating(this.aliased + size);
+      if (size > this.largestSize) {
+        this.largest = node;
+        this.largestSize = size;
+      }
       return true;
     }
     let inner = false;

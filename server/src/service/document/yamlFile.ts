@@ -3,6 +3,7 @@ import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, Documen
 import type { Position, Range } from '../types';
 import { classify, DocKind } from './classify';
 import { indexAliases, resolvedNode } from './aliases';
+import { boundFlowNesting, boundTreeNesting, reportNesting } from './nesting';
 
 export { resolvedNode } from './aliases';
 
@@ -26,14 +27,31 @@ export interface YamlFile {
 }
 
 /** Options of every parse; the incremental re-parser (incremental.ts) must use the same ones. */
-export const yamlParseOptions = { prettyErrors: false, uniqueKeys: false, strict: false } as const;
+// `logLevel: 'error'`: toJS would otherwise print warnings (e.g. about collection keys) on the server's stderr.
+export const yamlParseOptions = { prettyErrors: false, uniqueKeys: false, strict: false, logLevel: 'error' } as const;
 
 export function parseYamlFile(uri: string, text: string, version = 0): YamlFile {
-  const parsed = parseAllDocuments(text, yamlParseOptions);
+  const bounded = boundFlowNesting(text);
+  const list = parseLeniently(bounded.text);
   const lineCounter = lineCounterOf(text);
-  const list = Array.isArray(parsed) ? parsed : [];
-  const docs = list.map((doc, index) => describeDoc(doc, index, uri));
+  const docs = list.map((doc, index) => {
+    const [start, , end] = doc.range;
+    return describeDoc(doc, index, uri, bounded.cuts.filter((c) => c >= start && (c < end || index === list.length - 1)));
+  });
   return { uri, version, text, lineCounter, docs };
+}
+
+/**
+ * The parser recurses and may still throw on shapes the nesting bound does not foresee; a file it cannot read then
+ * has no documents (nothing to report on) rather than failing every request on it.
+ */
+function parseLeniently(text: string): Document.Parsed[] {
+  try {
+    const parsed = parseAllDocuments(text, yamlParseOptions);
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -47,8 +65,12 @@ export function lineCounterOf(text: string): LineCounter {
   return counter;
 }
 
-/** Wraps a parsed document with its kind and offsets. */
-export function describeDoc(doc: Document.Parsed, index: number, uri: string): YamlDoc {
+/**
+ * Wraps a parsed document with its kind and offsets, after bounding its nesting (`flowCuts`: where the text scan
+ * blanked deep flow collections) and indexing its aliases. Every parse path (full and incremental) goes through it.
+ */
+export function describeDoc(doc: Document.Parsed, index: number, uri: string, flowCuts: readonly number[] = []): YamlDoc {
+  reportNesting(doc, [...flowCuts, ...boundTreeNesting(doc)]);
   indexAliases(doc);
   const root = resolvedNode(doc.contents);
   const apiVersion = scalarString(isMap(root) ? root.get('apiVersion', true) : undefined);
