@@ -59,7 +59,12 @@ export function verifyImagesEntries(doc: YamlDoc): VerifyImagesView[] {
 
 /** Attestor sets of an entry: its `attestors[]` and every `attestations[].attestors[]`, recursively through nested `attestor`. */
 export function attestorSets(entry: VerifyImagesView): AttestorSetView[] {
-  return setsOfEntry(entry.node).map((s) => ({ ...s, path: [...entry.path, ...s.path], entries: s.entries.map((e) => ({ node: e.node, path: [...entry.path, ...e.path] })) }));
+  return attestorSetsOf(entry.node, entry.path);
+}
+
+/** The attestor sets under any map with `attestors` (a verifyImages entry, a rule's `validate.manifests`), at `path`. */
+export function attestorSetsOf(owner: YAMLMap<Scalar, Node | null>, path: Path): AttestorSetView[] {
+  return setsOfEntry(owner).map((s) => ({ ...s, path: [...path, ...s.path], entries: s.entries.map((e) => ({ node: e.node, path: [...path, ...e.path] })) }));
 }
 
 function computePolicyRules(document: YamlDoc['doc']): PolicyRuleView[] {
