@@ -104,6 +104,8 @@ export interface KyvernoRule {
   entries: KyvernoEntry[];
   /** Enforce if any entry enforces, else the first entry's action, else the spec's. */
   action: FailureAction;
+  /** `validate.failureAction` of a validate rule, if written. */
+  validateFailureAction?: Fact<FailureAction>;
   match?: MapNode;
   exclude?: MapNode;
   /** `validate.manifests.attestors`: the keys that must have signed the resource's manifest. */
@@ -252,6 +254,17 @@ function matchers(map: unknown, key: string, semantics: MatcherSemantics, legacy
 
 const isEnforce = (v: unknown) => v === 'Enforce' || v === 'enforce';
 
+/** A written failure action (any value but Enforce/enforce counts as Audit, as Kyverno's Audit() does). */
+function actionFact(node: Node | undefined): Fact<FailureAction> | undefined {
+  const value = isScalar(node) ? node.value : undefined;
+  return value !== undefined && value !== null ? { value: isEnforce(value) ? 'Enforce' : 'Audit', node } : undefined;
+}
+
+/** The model of the rule a view belongs to. */
+export function ruleModel(model: KyvernoPolicyModel, view: PolicyRuleView): KyvernoRule | undefined {
+  return model.rules.find((r) => r.view === view);
+}
+
 /**
  * The fields that hold key or certificate material, relative to where they sit: a Kyverno attestor entry
  * (plus the deprecated top-level `key`/`roots` of a verifyImages entry), an ImageValidatingPolicy attestor,
@@ -356,6 +369,7 @@ function buildKyverno(doc: YamlDoc): KyvernoPolicyModel {
       view,
       entries: entriesByRule.get(view) ?? [],
       action: effectiveRuleAction(doc, view),
+      validateFailureAction: actionFact(child(childMap(view.node, 'validate'), 'failureAction')),
       match: childMap(view.node, 'match'),
       exclude: childMap(view.node, 'exclude'),
       manifestAttestorSets: manifests ? attestorSetsOf(manifests, [...view.path, 'validate', 'manifests']) : [],
@@ -387,9 +401,7 @@ function buildEntry(doc: YamlDoc, view: VerifyImagesView, carriedAudit: boolean)
   const node = view.node;
   const typeFact = stringFact(node, 'type');
   const type = typeFact && ['Cosign', 'SigstoreBundle', 'Notary'].includes(typeFact.value) ? typeFact.value : 'Cosign';
-  const fa = child(node, 'failureAction');
-  const faValue = isScalar(fa) ? fa.value : undefined;
-  const failureAction: Fact<FailureAction> | undefined = faValue !== undefined && faValue !== null ? { value: isEnforce(faValue) ? 'Enforce' : 'Audit', node: fa } : undefined;
+  const failureAction = actionFact(child(node, 'failureAction'));
   const legacy = legacyFields(doc, node);
   const imageReferences = matchers(node, 'imageReferences', 'kyverno-wildcard');
   if (legacy.pairs.image) imageReferences.push(...matchers(node, 'image', 'kyverno-wildcard', true));
