@@ -89,11 +89,15 @@ export interface KyvernoEntry {
   failureAction?: Fact<FailureAction>;
   /** Whether Kyverno's admission check treats this entry as Audit (the value carries over between entries). */
   admissionAudit: boolean;
+  /** Where that admission action comes from. */
+  admissionActionSource: 'entry' | 'earlier-entry' | 'spec' | 'spec-default';
+  /** The action the entry's rule runs with (see KyvernoRule.action). */
+  ruleAction: FailureAction;
   mutateDigest: Fact<boolean>;
   verifyDigest: Fact<boolean>;
   required: Fact<boolean>;
-  /** Every attestor set, including those of attestations and nested attestors, with `count`. */
-  attestorSets: (AttestorSetView & { count?: Fact<number> })[];
+  /** Every attestor set, including those of attestations and nested attestors, with `count` and how many entries are written. */
+  attestorSets: (AttestorSetView & { count?: Fact<number>; writtenEntries: number })[];
   attestations: KyvernoAttestation[];
   legacy: LegacyFields;
 }
@@ -350,15 +354,16 @@ function buildKyverno(doc: YamlDoc): KyvernoPolicyModel {
   const sites = new SiteCollector();
   const entriesByRule = new Map<PolicyRuleView, KyvernoEntry[]>();
   const specAction = specFailureAction(doc);
-  let audit = specAction.value === 'Audit';
+  const fromSpec = { audit: specAction.value === 'Audit', source: specAction.explicit ? 'spec' : 'spec-default' } as const;
+  let carried: { audit: boolean; source: KyvernoEntry['admissionActionSource'] } = fromSpec;
   let lastRule: PolicyRuleView | undefined;
   const entries: KyvernoEntry[] = [];
   for (const view of verifyImagesEntries(doc)) {
     // Kyverno carries the audit flag from entry to entry within one rule only (pkg/validation/policy/validate.go).
-    if (view.rule !== lastRule) audit = specAction.value === 'Audit';
+    if (view.rule !== lastRule) carried = fromSpec;
     lastRule = view.rule;
-    const entry = buildEntry(doc, view, audit);
-    audit = entry.admissionAudit;
+    const entry = buildEntry(doc, view, carried);
+    carried = { audit: entry.admissionAudit, source: entry.admissionActionSource };
     entries.push(entry);
     entriesByRule.set(view.rule, [...(entriesByRule.get(view.rule) ?? []), entry]);
     collectEntrySites(sites, entry);
@@ -397,7 +402,7 @@ function buildKyverno(doc: YamlDoc): KyvernoPolicyModel {
   };
 }
 
-function buildEntry(doc: YamlDoc, view: VerifyImagesView, carriedAudit: boolean): KyvernoEntry {
+function buildEntry(doc: YamlDoc, view: VerifyImagesView, carried: { audit: boolean; source: KyvernoEntry['admissionActionSource'] }): KyvernoEntry {
   const node = view.node;
   const typeFact = stringFact(node, 'type');
   const type = typeFact && ['Cosign', 'SigstoreBundle', 'Notary'].includes(typeFact.value) ? typeFact.value : 'Cosign';
@@ -418,13 +423,16 @@ function buildEntry(doc: YamlDoc, view: VerifyImagesView, carriedAudit: boolean)
     skipImageReferences: matchers(node, 'skipImageReferences', 'kyverno-wildcard'),
     repository: stringFact(node, 'repository'),
     failureAction,
-    admissionAudit: failureAction ? failureAction.value === 'Audit' : carriedAudit,
+    admissionAudit: failureAction ? failureAction.value === 'Audit' : carried.audit,
+    admissionActionSource: failureAction ? 'entry' : carried.source === 'entry' ? 'earlier-entry' : carried.source,
+    ruleAction: effectiveRuleAction(doc, view.rule),
     mutateDigest: boolFact(node, 'mutateDigest', true),
     verifyDigest: boolFact(node, 'verifyDigest', true),
     required: boolFact(node, 'required', true),
     attestorSets: attestorSets(view).map((s) => {
       const count = child(s.node, 'count');
-      return isScalar(count) && typeof count.value === 'number' ? { ...s, count: { value: count.value, node: count } } : s;
+      const writtenEntries = seqItems(child(s.node, 'entries')).length;
+      return isScalar(count) && typeof count.value === 'number' ? { ...s, count: { value: count.value, node: count }, writtenEntries } : { ...s, writtenEntries };
     }),
     attestations,
     legacy,
