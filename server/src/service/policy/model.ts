@@ -9,7 +9,7 @@ import { isScalar, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
 import { asMap, pairOf, scalarValue, seqItems } from '../document/yamlFile';
 import {
-  attestorSets, attestorSetsOf, AttestorSetView, effectiveRuleAction, Path, policyRules, PolicyRuleView, specFailureAction, specOf,
+  attestorSets, attestorSetsOf, AttestorSetView, child, effectiveRuleAction, Path, policyRules, PolicyRuleView, specFailureAction, specOf,
   verifyImagesEntries, VerifyImagesView,
 } from './kyvernoPolicy';
 
@@ -214,10 +214,7 @@ function buildModel(doc: YamlDoc): PolicyModel | undefined {
   return undefined;
 }
 
-/** The value node under `key`, read through the shared helpers. */
-export function child(map: unknown, key: string): Node | undefined {
-  return pairOf(map, key)?.value ?? undefined;
-}
+export { child };
 
 function childMap(map: unknown, ...path: string[]): MapNode | undefined {
   let current: unknown = map;
