@@ -19,7 +19,7 @@ import { parseYamlFile } from '../service/document/yamlFile';
 import { coveringRules, ImageRuleMatch, subjectOf } from '../service/manifest/coverage';
 import { imagesInFile, ImageOccurrence } from '../service/manifest/images';
 import { attestorSummary } from '../service/manifest/attestorSummary';
-import { verifyImagesEntries } from '../service/policy/kyvernoPolicy';
+import { kyvernoModel } from '../service/policy/model';
 import type { RecordedRuleVerification, VerifyEntryRef, WorkspaceView } from '../service/workspace/policyIndex';
 import type { VerifyOutcome, VerifyRequest, VerifySpec } from '../verify/api';
 import type { TrustSource } from '../verify/trustSource';
@@ -320,18 +320,14 @@ export class Verifier {
       if (policy.kind !== 'kyverno-policy') continue;
       const uri = this.ctx.workspace.uriOf(policy);
       if (!uri) continue;
-      const entries = verifyImagesEntries(policy);
-      for (const entry of entries) {
-        const several = entries.filter((e) => e.rule.index === entry.rule.index).length > 1;
-        const patterns = ['imageReferences', 'image'].flatMap((k) => {
-          const v = entry.node.toJSON()[k];
-          return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
-        });
+      const model = kyvernoModel(policy);
+      for (const entry of model?.entries ?? []) {
+        const several = model!.entries.filter((e) => e.rule === entry.rule).length > 1;
         out.push({
-          ref: { uri, docIndex: policy.index, ruleIndex: entry.rule.index, entryIndex: entry.index },
-          label: `${policyName(policy) ?? '(unnamed)'} / ${entry.rule.name ?? '(unnamed)'}${several ? ` #${entry.index + 1}` : ''}`,
-          description: patterns.join(', '),
-          detail: attestorSummary(entry),
+          ref: { uri, docIndex: policy.index, ruleIndex: entry.rule.index, entryIndex: entry.view.index },
+          label: `${model!.name ?? '(unnamed)'} / ${entry.rule.name ?? '(unnamed)'}${several ? ` #${entry.view.index + 1}` : ''}`,
+          description: entry.imageReferences.map((m) => m.pattern).join(', '),
+          detail: attestorSummary(entry.view),
         });
       }
     }
@@ -514,8 +510,7 @@ function findOccurrence(file: YamlFile, image: string, range: Range | undefined)
 }
 
 function policyName(policy: YamlDoc): string | undefined {
-  const name = (policy.doc.toJSON() as { metadata?: { name?: unknown } } | null)?.metadata?.name;
-  return typeof name === 'string' ? name : undefined;
+  return kyvernoModel(policy)?.name;
 }
 
 function describeMatch(m: ImageRuleMatch): string {

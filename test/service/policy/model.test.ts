@@ -228,3 +228,28 @@ describe('policy model: ClusterImagePolicy', () => {
     assert.equal(m?.kind === 'cluster-image-policy' && m.mode.value, 'enforce');
   });
 });
+
+describe('verification plans read the policy model', () => {
+  // Imported here rather than at the top: the plan is verify/'s, built on the model's public entry point.
+  const { planFromEntry, planFromPolicy } = require('../../../server/src/verify/policySpec') as typeof import('../../../server/src/verify/policySpec');
+
+  it("apply Kyverno's Convert(): image is appended to imageReferences, keyless only when issuer is set", () => {
+    const both = planFromEntry({ imageReferences: ['ghcr.io/a/*'], image: 'ghcr.io/b/*', key: 'k8s://ns/k' }, 'p');
+    assert.ok(both.ok);
+    if (!both.ok) return;
+    assert.deepEqual(both.plan.imageReferences, ['ghcr.io/a/*', 'ghcr.io/b/*']);
+    assert.deepEqual(both.plan.attestors.map((s) => s.path), ['p (converted)']);
+    const subjectOnly = planFromEntry({ image: 'ghcr.io/b/*', subject: 'a@b.c' }, 'p');
+    assert.ok(subjectOnly.ok && subjectOnly.plan.attestors.length === 0, 'Kyverno builds a keyless attestor only from issuer');
+  });
+
+  it('take the same facts from a policy file as the other features', () => {
+    const r = planFromPolicy('file:///p.yaml', kyverno, 0, 0);
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    assert.equal(r.plan.ruleName, 'first');
+    assert.deepEqual(r.plan.imageReferences, ['ghcr.io/acme/*', 'docker.io/legacy/*']);
+    assert.deepEqual(r.plan.skipImageReferences, ['ghcr.io/acme/skip*']);
+    assert.equal(r.plan.attestors[0].count, 1);
+  });
+});

@@ -9,7 +9,7 @@ import { isScalar, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
 import { asMap, pairOf, scalarValue, seqItems } from '../document/yamlFile';
 import {
-  attestorSets, AttestorSetView, effectiveRuleAction, Path, policyRules, PolicyRuleView, specFailureAction, specOf,
+  attestorSets, attestorSetsOf, AttestorSetView, child, effectiveRuleAction, Path, policyRules, PolicyRuleView, specFailureAction, specOf,
   verifyImagesEntries, VerifyImagesView,
 } from './kyvernoPolicy';
 
@@ -89,11 +89,15 @@ export interface KyvernoEntry {
   failureAction?: Fact<FailureAction>;
   /** Whether Kyverno's admission check treats this entry as Audit (the value carries over between entries). */
   admissionAudit: boolean;
+  /** Where that admission action comes from. */
+  admissionActionSource: 'entry' | 'earlier-entry' | 'spec' | 'spec-default';
+  /** The action the entry's rule runs with (see KyvernoRule.action). */
+  ruleAction: FailureAction;
   mutateDigest: Fact<boolean>;
   verifyDigest: Fact<boolean>;
   required: Fact<boolean>;
-  /** Every attestor set, including those of attestations and nested attestors, with `count`. */
-  attestorSets: (AttestorSetView & { count?: Fact<number> })[];
+  /** Every attestor set, including those of attestations and nested attestors, with `count` and how many entries are written. */
+  attestorSets: (AttestorSetView & { count?: Fact<number>; writtenEntries: number })[];
   attestations: KyvernoAttestation[];
   legacy: LegacyFields;
 }
@@ -104,8 +108,12 @@ export interface KyvernoRule {
   entries: KyvernoEntry[];
   /** Enforce if any entry enforces, else the first entry's action, else the spec's. */
   action: FailureAction;
+  /** `validate.failureAction` of a validate rule, if written. */
+  validateFailureAction?: Fact<FailureAction>;
   match?: MapNode;
   exclude?: MapNode;
+  /** `validate.manifests.attestors`: the keys that must have signed the resource's manifest. */
+  manifestAttestorSets: AttestorSetView[];
 }
 
 export interface ActionOverride {
@@ -206,10 +214,7 @@ function buildModel(doc: YamlDoc): PolicyModel | undefined {
   return undefined;
 }
 
-/** The value node under `key`, read through the shared helpers. */
-export function child(map: unknown, key: string): Node | undefined {
-  return pairOf(map, key)?.value ?? undefined;
-}
+export { child };
 
 function childMap(map: unknown, ...path: string[]): MapNode | undefined {
   let current: unknown = map;
@@ -250,27 +255,94 @@ function matchers(map: unknown, key: string, semantics: MatcherSemantics, legacy
 
 const isEnforce = (v: unknown) => v === 'Enforce' || v === 'enforce';
 
+/** A written failure action (any value but Enforce/enforce counts as Audit, as Kyverno's Audit() does). */
+function actionFact(node: Node | undefined): Fact<FailureAction> | undefined {
+  const value = isScalar(node) ? node.value : undefined;
+  return value !== undefined && value !== null ? { value: isEnforce(value) ? 'Enforce' : 'Audit', node } : undefined;
+}
+
+/** The model of the rule a view belongs to. */
+export function ruleModel(model: KyvernoPolicyModel, view: PolicyRuleView): KyvernoRule | undefined {
+  return model.rules.find((r) => r.view === view);
+}
+
+/**
+ * The fields that hold key or certificate material, relative to where they sit: a Kyverno attestor entry
+ * (plus the deprecated top-level `key`/`roots` of a verifyImages entry), an ImageValidatingPolicy attestor,
+ * a ClusterImagePolicy authority. Listed once: the sites, the hover and the completion all read it.
+ */
+const MATERIAL_FIELDS: Record<PolicyModel['kind'], { kind: MaterialKind; path: string[] }[]> = {
+  'kyverno-policy': [
+    ...kyvernoAttestorFields('keys', [['public-key', 'publicKeys']]),
+    ...kyvernoAttestorFields('certificates', [['certificate', 'cert'], ['certificate', 'certChain']]),
+    ...kyvernoAttestorFields('keyless', [['certificate', 'roots']]),
+  ],
+  'image-validating-policy': [
+    { kind: 'public-key', path: ['cosign', 'key', 'data'] },
+    { kind: 'certificate', path: ['cosign', 'keyless', 'roots'] },
+    { kind: 'certificate', path: ['cosign', 'certificate', 'cert', 'value'] },
+    { kind: 'certificate', path: ['cosign', 'certificate', 'certChain', 'value'] },
+    { kind: 'public-key', path: ['cosign', 'ctlog', 'rekorPubKey'] },
+    { kind: 'public-key', path: ['cosign', 'ctlog', 'ctLogPubKey'] },
+    { kind: 'certificate', path: ['cosign', 'ctlog', 'tsaCertChain'] },
+    { kind: 'certificate', path: ['notary', 'certs', 'value'] },
+    { kind: 'certificate', path: ['notary', 'tsaCerts', 'value'] },
+  ],
+  'cluster-image-policy': [
+    { kind: 'public-key', path: ['key', 'data'] },
+    { kind: 'certificate', path: ['keyless', 'ca-cert', 'data'] },
+  ],
+};
+
+/** The deprecated material fields at the top of a kyverno.io/v1 verifyImages entry. */
+const KYVERNO_ENTRY_FIELDS: { kind: MaterialKind; path: string[] }[] = [
+  { kind: 'public-key', path: ['key'] },
+  { kind: 'certificate', path: ['roots'] },
+];
+
+/** An attestor type's own fields, then its Rekor / CT-log keys and TSA chain (shared by every Kyverno attestor type). */
+function kyvernoAttestorFields(type: string, own: [MaterialKind, string][]): { kind: MaterialKind; path: string[] }[] {
+  return [
+    ...own.map(([kind, key]) => ({ kind, path: [type, key] })),
+    { kind: 'public-key', path: [type, 'rekor', 'pubkey'] },
+    { kind: 'public-key', path: [type, 'ctlog', 'pubkey'] },
+    { kind: 'certificate', path: [type, 'ctlog', 'tsaCertChain'] },
+  ];
+}
+
+/**
+ * Which material a field holds, from the path of its value in a policy document (for completion, which works
+ * on text that may not parse yet). Undefined when the field holds none.
+ */
+export function materialFieldAt(docKind: string, path: readonly (string | number)[]): MaterialKind | undefined {
+  const endsWith = (suffix: string[]) => suffix.length <= path.length && suffix.every((step, i) => path[path.length - suffix.length + i] === step);
+  if (docKind === 'kyverno-policy') {
+    const entryLevel = path.length >= 3 && path[path.length - 3] === 'verifyImages' && typeof path[path.length - 2] === 'number';
+    if (entryLevel) return KYVERNO_ENTRY_FIELDS.find((f) => endsWith(f.path))?.kind;
+    // Kyverno attestor entries sit in `entries` lists, at any nesting depth.
+    return MATERIAL_FIELDS['kyverno-policy'].find((f) => endsWith(f.path) && path[path.length - f.path.length - 2] === 'entries')?.kind;
+  }
+  const fields = MATERIAL_FIELDS[docKind as PolicyModel['kind']];
+  return fields?.find((f) => endsWith(f.path))?.kind;
+}
+
 class SiteCollector {
   readonly materials: MaterialSite[] = [];
   readonly regExps: RegExpSite[] = [];
 
-  material(kind: MaterialKind, map: MapNode | undefined, key: string, field: string): void {
-    const pair = stringPair(map, key);
-    if (pair) this.materials.push({ kind, pair, node: pair.value as StringScalar, field });
+  /** Every field of `fields` present under `owner` as a string. */
+  materialsOf(owner: MapNode | undefined, fields: { kind: MaterialKind; path: string[] }[]): void {
+    for (const { kind, path } of fields) {
+      const pair = stringPair(childMap(owner, ...path.slice(0, -1)), path[path.length - 1]);
+      if (pair) this.materials.push({ kind, pair, node: pair.value as StringScalar, field: path.join('.') });
+    }
   }
 
-  regExps_(map: MapNode | undefined, prefix: string): void {
+  regExpsOf(map: MapNode | undefined, prefix: string): void {
     for (const key of ['subjectRegExp', 'issuerRegExp']) {
       const pair = stringPair(map, key);
       if (pair) this.regExps.push({ node: pair.value as StringScalar, field: `${prefix}.${key}` });
     }
-  }
-
-  /** Rekor / CT-log keys and TSA chains, shared by every Kyverno attestor type. */
-  transparency(attestor: MapNode | undefined, prefix: string): void {
-    this.material('public-key', childMap(attestor, 'rekor'), 'pubkey', `${prefix}.rekor.pubkey`);
-    this.material('public-key', childMap(attestor, 'ctlog'), 'pubkey', `${prefix}.ctlog.pubkey`);
-    this.material('certificate', childMap(attestor, 'ctlog'), 'tsaCertChain', `${prefix}.ctlog.tsaCertChain`);
   }
 }
 
@@ -279,26 +351,33 @@ function buildKyverno(doc: YamlDoc): KyvernoPolicyModel {
   const sites = new SiteCollector();
   const entriesByRule = new Map<PolicyRuleView, KyvernoEntry[]>();
   const specAction = specFailureAction(doc);
-  let audit = specAction.value === 'Audit';
+  const fromSpec = { audit: specAction.value === 'Audit', source: specAction.explicit ? 'spec' : 'spec-default' } as const;
+  let carried: { audit: boolean; source: KyvernoEntry['admissionActionSource'] } = fromSpec;
   let lastRule: PolicyRuleView | undefined;
   const entries: KyvernoEntry[] = [];
   for (const view of verifyImagesEntries(doc)) {
     // Kyverno carries the audit flag from entry to entry within one rule only (pkg/validation/policy/validate.go).
-    if (view.rule !== lastRule) audit = specAction.value === 'Audit';
+    if (view.rule !== lastRule) carried = fromSpec;
     lastRule = view.rule;
-    const entry = buildEntry(doc, view, audit);
-    audit = entry.admissionAudit;
+    const entry = buildEntry(doc, view, carried);
+    carried = { audit: entry.admissionAudit, source: entry.admissionActionSource };
     entries.push(entry);
     entriesByRule.set(view.rule, [...(entriesByRule.get(view.rule) ?? []), entry]);
     collectEntrySites(sites, entry);
   }
-  const rules = policyRules(doc).map((view): KyvernoRule => ({
-    view,
-    entries: entriesByRule.get(view) ?? [],
-    action: effectiveRuleAction(doc, view),
-    match: childMap(view.node, 'match'),
-    exclude: childMap(view.node, 'exclude'),
-  }));
+  const rules = policyRules(doc).map((view): KyvernoRule => {
+    const manifests = childMap(view.node, 'validate', 'manifests');
+    return {
+      view,
+      entries: entriesByRule.get(view) ?? [],
+      action: effectiveRuleAction(doc, view),
+      validateFailureAction: actionFact(child(childMap(view.node, 'validate'), 'failureAction')),
+      match: childMap(view.node, 'match'),
+      exclude: childMap(view.node, 'exclude'),
+      manifestAttestorSets: manifests ? attestorSetsOf(manifests, [...view.path, 'validate', 'manifests']) : [],
+    };
+  });
+  for (const rule of rules) for (const set of rule.manifestAttestorSets) for (const a of set.entries) sites.materialsOf(a.node, MATERIAL_FIELDS['kyverno-policy']);
   const overrides: ActionOverride[] = [];
   for (const item of seqItems(child(spec, 'validationFailureActionOverrides'))) {
     const node = asMap(item);
@@ -320,13 +399,11 @@ function buildKyverno(doc: YamlDoc): KyvernoPolicyModel {
   };
 }
 
-function buildEntry(doc: YamlDoc, view: VerifyImagesView, carriedAudit: boolean): KyvernoEntry {
+function buildEntry(doc: YamlDoc, view: VerifyImagesView, carried: { audit: boolean; source: KyvernoEntry['admissionActionSource'] }): KyvernoEntry {
   const node = view.node;
   const typeFact = stringFact(node, 'type');
   const type = typeFact && ['Cosign', 'SigstoreBundle', 'Notary'].includes(typeFact.value) ? typeFact.value : 'Cosign';
-  const fa = child(node, 'failureAction');
-  const faValue = isScalar(fa) ? fa.value : undefined;
-  const failureAction: Fact<FailureAction> | undefined = faValue !== undefined && faValue !== null ? { value: isEnforce(faValue) ? 'Enforce' : 'Audit', node: fa } : undefined;
+  const failureAction = actionFact(child(node, 'failureAction'));
   const legacy = legacyFields(doc, node);
   const imageReferences = matchers(node, 'imageReferences', 'kyverno-wildcard');
   if (legacy.pairs.image) imageReferences.push(...matchers(node, 'image', 'kyverno-wildcard', true));
@@ -343,13 +420,16 @@ function buildEntry(doc: YamlDoc, view: VerifyImagesView, carriedAudit: boolean)
     skipImageReferences: matchers(node, 'skipImageReferences', 'kyverno-wildcard'),
     repository: stringFact(node, 'repository'),
     failureAction,
-    admissionAudit: failureAction ? failureAction.value === 'Audit' : carriedAudit,
+    admissionAudit: failureAction ? failureAction.value === 'Audit' : carried.audit,
+    admissionActionSource: failureAction ? 'entry' : carried.source === 'entry' ? 'earlier-entry' : carried.source,
+    ruleAction: effectiveRuleAction(doc, view.rule),
     mutateDigest: boolFact(node, 'mutateDigest', true),
     verifyDigest: boolFact(node, 'verifyDigest', true),
     required: boolFact(node, 'required', true),
     attestorSets: attestorSets(view).map((s) => {
       const count = child(s.node, 'count');
-      return isScalar(count) && typeof count.value === 'number' ? { ...s, count: { value: count.value, node: count } } : s;
+      const writtenEntries = seqItems(child(s.node, 'entries')).length;
+      return isScalar(count) && typeof count.value === 'number' ? { ...s, count: { value: count.value, node: count }, writtenEntries } : { ...s, writtenEntries };
     }),
     attestations,
     legacy,
@@ -370,22 +450,11 @@ function legacyFields(doc: YamlDoc, entry: MapNode): LegacyFields {
 }
 
 function collectEntrySites(c: SiteCollector, entry: KyvernoEntry): void {
-  const node = entry.view.node;
-  c.material('public-key', node, 'key', 'key');
-  c.material('certificate', node, 'roots', 'roots');
+  c.materialsOf(entry.view.node, KYVERNO_ENTRY_FIELDS);
   for (const set of entry.attestorSets) {
     for (const attestor of set.entries) {
-      const keys = childMap(attestor.node, 'keys');
-      c.material('public-key', keys, 'publicKeys', 'keys.publicKeys');
-      c.transparency(keys, 'keys');
-      const certificates = childMap(attestor.node, 'certificates');
-      c.material('certificate', certificates, 'cert', 'certificates.cert');
-      c.material('certificate', certificates, 'certChain', 'certificates.certChain');
-      c.transparency(certificates, 'certificates');
-      const keyless = childMap(attestor.node, 'keyless');
-      c.material('certificate', keyless, 'roots', 'keyless.roots');
-      c.transparency(keyless, 'keyless');
-      c.regExps_(keyless, 'keyless');
+      c.materialsOf(attestor.node, MATERIAL_FIELDS['kyverno-policy']);
+      c.regExpsOf(childMap(attestor.node, 'keyless'), 'keyless');
     }
   }
 }
@@ -406,16 +475,8 @@ function buildIvp(doc: YamlDoc): ImageValidatingPolicyModel {
     const notary = childMap(node, 'notary');
     const method = (['key', 'keyless', 'certificate'] as const).find((m) => childMap(cosign, m));
     attestors.push({ name: typeof name === 'string' ? name : undefined, kind: cosign ? 'cosign' : notary ? 'notary' : 'unknown', method, node });
-    sites.material('public-key', childMap(cosign, 'key'), 'data', 'cosign.key.data');
-    sites.material('certificate', childMap(cosign, 'keyless'), 'roots', 'cosign.keyless.roots');
-    sites.material('certificate', childMap(cosign, 'certificate', 'cert'), 'value', 'cosign.certificate.cert.value');
-    sites.material('certificate', childMap(cosign, 'certificate', 'certChain'), 'value', 'cosign.certificate.certChain.value');
-    sites.material('public-key', childMap(cosign, 'ctlog'), 'rekorPubKey', 'cosign.ctlog.rekorPubKey');
-    sites.material('public-key', childMap(cosign, 'ctlog'), 'ctLogPubKey', 'cosign.ctlog.ctLogPubKey');
-    sites.material('certificate', childMap(cosign, 'ctlog'), 'tsaCertChain', 'cosign.ctlog.tsaCertChain');
-    sites.material('certificate', childMap(notary, 'certs'), 'value', 'notary.certs.value');
-    sites.material('certificate', childMap(notary, 'tsaCerts'), 'value', 'notary.tsaCerts.value');
-    for (const id of seqItems(child(childMap(cosign, 'keyless'), 'identities'))) sites.regExps_(asMap(id), 'cosign.keyless.identities[]');
+    sites.materialsOf(node, MATERIAL_FIELDS['image-validating-policy']);
+    for (const id of seqItems(child(childMap(cosign, 'keyless'), 'identities'))) sites.regExpsOf(asMap(id), 'cosign.keyless.identities[]');
   }
   const actionsNode = child(spec, 'validationActions');
   const actions = seqItems(actionsNode).flatMap((n) => (isScalar(n) && typeof n.value === 'string' ? [n.value] : []));
@@ -449,9 +510,8 @@ function buildCip(doc: YamlDoc): ClusterImagePolicyModel {
     const name = scalarValue(node, 'name');
     const kind = (['key', 'keyless', 'static'] as const).find((k) => child(node, k) !== undefined) ?? 'unknown';
     authorities.push({ name: typeof name === 'string' ? name : undefined, kind, node });
-    sites.material('public-key', childMap(node, 'key'), 'data', 'key.data');
-    sites.material('certificate', childMap(node, 'keyless', 'ca-cert'), 'data', 'keyless.ca-cert.data');
-    for (const id of seqItems(child(childMap(node, 'keyless'), 'identities'))) sites.regExps_(asMap(id), 'keyless.identities[]');
+    sites.materialsOf(node, MATERIAL_FIELDS['cluster-image-policy']);
+    for (const id of seqItems(child(childMap(node, 'keyless'), 'identities'))) sites.regExpsOf(asMap(id), 'keyless.identities[]');
   }
   const mode = stringFact(spec, 'mode');
   return {
