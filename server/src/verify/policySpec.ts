@@ -115,7 +115,7 @@ export function planFromModelEntry(entry: KyvernoEntry, as: { path?: string; rul
     };
   });
   if (converted && attestations.length === 0) attestors.push(readSet({ entries: [converted] }, `${path} (converted)`, repository));
-  if (verifierType === 'SigstoreBundle') [...attestors, ...attestations.flatMap((a) => a.attestors)].forEach(matchAsSigstoreBundle);
+  if (entry.verifierType.value === 'SigstoreBundle') [...attestors, ...attestations.flatMap((a) => a.attestors)].forEach(matchAsSigstoreBundle);
 
   return {
     ok: true,
