@@ -86,18 +86,27 @@ export interface TestCA {
   name: string;
 }
 
-/** A self-signed root CA valid from `notBefore` for ten years. */
-export function makeCA(cn = 'image-trust test CA', notBefore = new Date('2025-01-01T00:00:00Z')): TestCA {
+export interface CAOptions {
+  /** The CA that issues this one (an intermediate); default: self-signed root. */
+  issuer?: TestCA;
+  /** Default: ten years after notBefore. */
+  notAfter?: Date;
+}
+
+/** A CA valid from `notBefore` (for ten years unless `notAfter`): a self-signed root, or an intermediate of `issuer`. */
+export function makeCA(cn = 'image-trust test CA', notBefore = new Date('2025-01-01T00:00:00Z'), opts: CAOptions = {}): TestCA {
   const { privateKey, publicKey } = p256();
-  const notAfter = new Date(notBefore.getTime() + 10 * 365 * 86_400_000);
+  const notAfter = opts.notAfter ?? new Date(notBefore.getTime() + 10 * 365 * 86_400_000);
+  const parent = opts.issuer;
   const der = signed(tbs({
-    serial: 1, issuer: cn, subject: cn, notBefore, notAfter, key: publicKey,
+    serial: crypto.randomInt(2, 2 ** 31), issuer: parent?.name ?? cn, subject: cn, notBefore, notAfter, key: publicKey,
     extensions: [
       extension('2.5.29.15', bits(Buffer.from([0x06])), true), // keyCertSign, cRLSign
       extension('2.5.29.19', seq(bool(true)), true),
       extension('2.5.29.14', octets(keyId(publicKey))),
+      ...(parent ? [extension('2.5.29.35', seq(tlv(0x80, keyId(parent.publicKey))))] : []),
     ],
-  }), privateKey);
+  }), parent?.privateKey ?? privateKey);
   return { der, pem: toPem(der), privateKey, publicKey, name: cn };
 }
 
@@ -107,10 +116,18 @@ export function makeCTLog(): { privateKey: crypto.KeyObject; publicKey: crypto.K
   return { privateKey, publicKey, publicPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(), logID: crypto.createHash('sha256').update(spki(publicKey)).digest() };
 }
 
+/** A subject alternative name; a Buffer value is written as is (to build names Go's x509 rejects). */
+export type SanSpec = { kind: 'uri' | 'email' | 'dns'; value: string | Buffer };
+
 export interface LeafOptions {
   ca: TestCA;
-  subjectUri: string;
-  oidcIssuer: string;
+  /** The URI SAN, unless `sans` is given. */
+  subjectUri?: string;
+  sans?: SanSpec[];
+  /** Written to Fulcio's original issuer extension 1.1 (raw bytes), unless `issuers` is given. */
+  oidcIssuer?: string;
+  /** Fulcio's issuer extensions: `v1` (1.1, raw), `v2` (1.8, DER UTF8String), in this order unless `v2First`. */
+  issuers?: { v1?: string; v2?: string; v2First?: boolean };
   notBefore: Date;
   notAfter: Date;
   /** Embed an SCT from this CT log, signed over the precertificate as a real log would. */
@@ -128,8 +145,8 @@ export function makeLeaf(opts: LeafOptions): { der: Buffer; pem: string; private
     extension('2.5.29.37', seq(oid('1.3.6.1.5.5.7.3.3'))), // codeSigning
     extension('2.5.29.14', octets(keyId(publicKey))),
     extension('2.5.29.35', seq(tlv(0x80, keyId(opts.ca.publicKey)))),
-    extension('2.5.29.17', seq(tlv(0x86, Buffer.from(opts.subjectUri))), true),
-    extension('1.3.6.1.4.1.57264.1.1', Buffer.from(opts.oidcIssuer)),
+    extension('2.5.29.17', seq(...(opts.sans ?? [{ kind: 'uri', value: opts.subjectUri ?? '' }]).map(sanName)), true),
+    ...issuerExtensions(opts.issuers ?? { v1: opts.oidcIssuer }),
   ];
   if (opts.sctFrom) {
     // The SCT signs the certificate without its SCT extension; appended last, removing it restores those bytes.
@@ -147,4 +164,13 @@ export function makeLeaf(opts: LeafOptions): { der: Buffer; pem: string; private
   }
   const der = signed(tbs({ ...base, extensions }), opts.ca.privateKey);
   return { der, pem: toPem(der), privateKey, publicKey };
+}
+
+const SAN_TAGS = { email: 0x81, dns: 0x82, uri: 0x86 } as const;
+const sanName = (san: SanSpec) => tlv(SAN_TAGS[san.kind], typeof san.value === 'string' ? Buffer.from(san.value, 'utf8') : san.value);
+
+function issuerExtensions(issuers: { v1?: string; v2?: string; v2First?: boolean }): Buffer[] {
+  const v1 = issuers.v1 === undefined ? [] : [extension('1.3.6.1.4.1.57264.1.1', Buffer.from(issuers.v1))];
+  const v2 = issuers.v2 === undefined ? [] : [extension('1.3.6.1.4.1.57264.1.8', utf8(issuers.v2))];
+  return issuers.v2First ? [...v2, ...v1] : [...v1, ...v2];
 }

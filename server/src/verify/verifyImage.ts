@@ -195,7 +195,7 @@ async function run(
       for (const c of candidates) {
         const r = verifySignatureCandidate(c, entry, options.options, digest);
         record(c.source, entry.path, r.ok, r.reason);
-        if (r.ok) passedBy ??= c.source;
+        if (r.ok) passedBy ??= `${c.source}${r.notes.length ? ` (${r.notes.join('; ')})` : ''}`;
         else firstFailure ??= r.reason;
       }
       return passedBy ? { ok: true, reason: `verified: ${passedBy}` } : { ok: false, reason: firstFailure! };
@@ -368,14 +368,14 @@ function isLegacy(c: LegacyObject | BundleObject): c is LegacyObject {
   return 'layer' in c;
 }
 
-function verifySignatureCandidate(c: LegacyObject | BundleObject, entry: LeafAttestor, options: VerificationOptions, digest: string): { ok: boolean; reason: string } {
+function verifySignatureCandidate(c: LegacyObject | BundleObject, entry: LeafAttestor, options: VerificationOptions, digest: string): { ok: boolean; reason: string; notes: string[] } {
   try {
     const r = isLegacy(c)
       ? verifyLegacySignature(c.layer, { digest, annotations: entry.annotations }, options)
       : verifyBundleAttestation(c.bundle, { digest, predicateType: COSIGN_SIGN_PREDICATE, annotations: entry.annotations }, options);
-    return r.ok ? { ok: true, reason: r.checked.join('; ') } : { ok: false, reason: r.reason };
+    return r.ok ? { ok: true, reason: r.checked.join('; '), notes: r.notes } : { ok: false, reason: r.reason, notes: [] };
   } catch (e) {
-    return { ok: false, reason: `verification failed unexpectedly: ${(e as Error).message}` };
+    return { ok: false, reason: `verification failed unexpectedly: ${(e as Error).message}`, notes: [] };
   }
 }
 
