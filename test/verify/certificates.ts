@@ -91,6 +91,12 @@ export interface CAOptions {
   issuer?: TestCA;
   /** Default: ten years after notBefore. */
   notAfter?: Date;
+  /** basicConstraints pathLenConstraint. */
+  pathLen?: number;
+  /** `false`: basicConstraints cA=false (not a CA, whatever it signs). */
+  isCA?: boolean;
+  /** Extended key usages (dotted OIDs); default: none (unrestricted). */
+  eku?: string[];
 }
 
 /** A CA valid from `notBefore` (for ten years unless `notAfter`): a self-signed root, or an intermediate of `issuer`. */
@@ -102,9 +108,10 @@ export function makeCA(cn = 'image-trust test CA', notBefore = new Date('2025-01
     serial: crypto.randomInt(2, 2 ** 31), issuer: parent?.name ?? cn, subject: cn, notBefore, notAfter, key: publicKey,
     extensions: [
       extension('2.5.29.15', bits(Buffer.from([0x06])), true), // keyCertSign, cRLSign
-      extension('2.5.29.19', seq(bool(true)), true),
+      extension('2.5.29.19', opts.isCA === false ? seq() : seq(bool(true), ...(opts.pathLen === undefined ? [] : [integer(opts.pathLen)])), true),
       extension('2.5.29.14', octets(keyId(publicKey))),
       ...(parent ? [extension('2.5.29.35', seq(tlv(0x80, keyId(parent.publicKey))))] : []),
+      ...(opts.eku ? [extension('2.5.29.37', seq(...opts.eku.map(oid)))] : []),
     ],
   }), parent?.privateKey ?? privateKey);
   return { der, pem: toPem(der), privateKey, publicKey, name: cn };
@@ -117,7 +124,7 @@ export function makeCTLog(): { privateKey: crypto.KeyObject; publicKey: crypto.K
 }
 
 /** A subject alternative name; a Buffer value is written as is (to build names Go's x509 rejects). */
-export type SanSpec = { kind: 'uri' | 'email' | 'dns'; value: string | Buffer };
+export type SanSpec = { kind: 'uri' | 'email' | 'dns' | 'ip'; value: string | Buffer };
 
 export interface LeafOptions {
   ca: TestCA;
@@ -127,7 +134,7 @@ export interface LeafOptions {
   /** Written to Fulcio's original issuer extension 1.1 (raw bytes), unless `issuers` is given. */
   oidcIssuer?: string;
   /** Fulcio's issuer extensions: `v1` (1.1, raw), `v2` (1.8, DER UTF8String), in this order unless `v2First`. */
-  issuers?: { v1?: string; v2?: string; v2First?: boolean };
+  issuers?: IssuerExtensions;
   notBefore: Date;
   notAfter: Date;
   /** Embed an SCT from this CT log, signed over the precertificate as a real log would. */
@@ -166,11 +173,15 @@ export function makeLeaf(opts: LeafOptions): { der: Buffer; pem: string; private
   return { der, pem: toPem(der), privateKey, publicKey };
 }
 
-const SAN_TAGS = { email: 0x81, dns: 0x82, uri: 0x86 } as const;
+/** `v2Raw` writes 1.8 as raw bytes, not DER (a malformed certificate). */
+export type IssuerExtensions = { v1?: string; v2?: string; v2Raw?: string; v2First?: boolean };
+
+const SAN_TAGS = { email: 0x81, dns: 0x82, uri: 0x86, ip: 0x87 } as const;
 const sanName = (san: SanSpec) => tlv(SAN_TAGS[san.kind], typeof san.value === 'string' ? Buffer.from(san.value, 'utf8') : san.value);
 
-function issuerExtensions(issuers: { v1?: string; v2?: string; v2First?: boolean }): Buffer[] {
+function issuerExtensions(issuers: IssuerExtensions): Buffer[] {
   const v1 = issuers.v1 === undefined ? [] : [extension('1.3.6.1.4.1.57264.1.1', Buffer.from(issuers.v1))];
-  const v2 = issuers.v2 === undefined ? [] : [extension('1.3.6.1.4.1.57264.1.8', utf8(issuers.v2))];
+  const v2 = issuers.v2 !== undefined ? [extension('1.3.6.1.4.1.57264.1.8', utf8(issuers.v2))]
+    : issuers.v2Raw !== undefined ? [extension('1.3.6.1.4.1.57264.1.8', Buffer.from(issuers.v2Raw))] : [];
   return issuers.v2First ? [...v2, ...v1] : [...v1, ...v2];
 }
