@@ -135,8 +135,10 @@ export class Cosign {
    * The keyless oracle for a private CA: `cosign verify --certificate-identity[-regexp] --certificate-oidc-issuer[-regexp]
    * --certificate-chain` (its last certificate is the root, the others intermediates), offline, no log, no SCT.
    */
-  verifyKeyless(image: string, opts: { identity?: string; identityRegexp?: string; issuer?: string; issuerRegexp?: string; certificateChain: string }): Promise<RunResult> {
+  verifyKeyless(image: string, opts: { identity?: string; identityRegexp?: string; issuer?: string; issuerRegexp?: string; certificateChain: string; certificate?: string }): Promise<RunResult> {
     const args = ['verify', '--allow-http-registry', '--offline', '--insecure-ignore-tlog', '--insecure-ignore-sct', '--certificate-chain', opts.certificateChain];
+    // With --certificate the named certificate verifies, chained to --certificate-chain (Kyverno `certificates`).
+    if (opts.certificate !== undefined) args.push('--certificate', opts.certificate);
     if (opts.identity !== undefined) args.push('--certificate-identity', opts.identity);
     if (opts.identityRegexp !== undefined) args.push('--certificate-identity-regexp', opts.identityRegexp);
     if (opts.issuer !== undefined) args.push('--certificate-oidc-issuer', opts.issuer);

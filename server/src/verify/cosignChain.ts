@@ -30,7 +30,7 @@ export interface ChainMaterial {
   anchors: X509Certificate[];
   intermediates: X509Certificate[];
   /** Where the intermediates came from, for the result's details. */
-  intermediatesFrom: 'trust root' | 'signature chain annotation' | 'none';
+  intermediatesFrom: 'trust root' | 'signature chain annotation' | 'policy certificate chain' | 'none';
 }
 
 /**

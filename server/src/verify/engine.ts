@@ -142,9 +142,12 @@ export function runVerification(bundle: Bundle, artifact: Buffer | undefined, op
   let chainChecks = 0;
   let cosignPath: CosignPath | undefined;
   const explainCtx = { trust, fixedKey, cert: signingCert, verificationTime };
-  if (signingCert && hashing.legacy && signer.kind === 'keyless') {
+  if (signingCert && hashing.legacy && (signer.kind === 'keyless' || signer.kind === 'certificate')) {
     try {
-      ({ entity, material, path: cosignPath } = withCosignChain(bundle, entity, material, signingCert, { ignoreSCT: options.ignoreSCT, verificationTime, source: trust.source }));
+      const cosign = signer.kind === 'keyless'
+        ? { chain: chainMaterial(material.certificateAuthorities, signatureChain(bundle).slice(1), signingCert.notBefore), expiryCert: signingCert, source: trust.source }
+        : { chain: policyChainMaterial(material.certificateAuthorities), expiryCert: embeddedCert, source: 'the policy certificate chain' };
+      ({ entity, material, path: cosignPath } = withCosignChain(entity, material, signingCert, { ...cosign, ignoreSCT: options.ignoreSCT, verificationTime }));
     } catch (e) {
       throw new VerifyAbort(explain(e, explainCtx));
     }
@@ -225,35 +228,44 @@ function withoutSctCheck(entity: SignedEntity, material: TrustMaterial, leaf: X5
 interface CosignPath {
   certificates: X509Certificate[];
   intermediatesFrom: ChainMaterial['intermediatesFrom'];
+  /** Whether a certificate's validity was held against the signing time (not when only the policy names one). */
+  expiryChecked: boolean;
 }
 
 /**
- * Legacy keyless signatures: the chain is built and checked as cosign does it (cosignChain.ts), the SCT is checked
- * against the issuer found on that path, and the library then sees the leaf as a key that is valid at a timestamp
- * when the leaf alone is (cosign CheckExpiry), so it still verifies the signature, the log entry and the times.
+ * Legacy signatures with a certificate: the chain is built and checked as cosign does it (cosignChain.ts), the SCT
+ * is checked against the issuer found on that path, and the library then sees the certificate as a key that is
+ * valid at a timestamp when the signature's own certificate is (cosign CheckExpiry; with a policy certificate and
+ * a signature that carries none, cosign checks no expiry at all), so it still verifies the signature, the log
+ * entry and the times.
  */
 function withCosignChain(
-  bundle: Bundle, entity: SignedEntity, material: TrustMaterial, leaf: X509Certificate, opts: { ignoreSCT?: boolean; verificationTime?: Date; source: string },
+  entity: SignedEntity, material: TrustMaterial, leaf: X509Certificate,
+  opts: { chain: ChainMaterial; expiryCert?: X509Certificate; source: string; ignoreSCT?: boolean; verificationTime?: Date },
 ): { entity: SignedEntity; material: TrustMaterial; path: CosignPath } {
-  const { ignoreSCT, verificationTime } = opts;
-  const annotationChain = signatureChain(bundle).slice(1);
-  const chain = chainMaterial(material.certificateAuthorities, annotationChain, leaf.notBefore);
+  const { chain, expiryCert, verificationTime } = opts;
   const certificates = buildCosignPath(leaf, chain, opts.source);
-  if (!ignoreSCT) {
+  if (!opts.ignoreSCT) {
     const scts = certificates.length > 1 ? verifySCTs(leaf, certificates[1], material.ctlogs) : [];
     if (scts.length === 0) throw new VerificationError({ code: 'CERTIFICATE_ERROR', message: 'expected 1 SCTs, got 0' });
   }
   const publicKey = certKey(leaf);
   const validFor = (at: Date) => {
-    if (leaf.notBefore <= at && at <= leaf.notAfter) return true;
+    if (!expiryCert || (expiryCert.notBefore <= at && at <= expiryCert.notAfter)) return true;
     const when = verificationTime ? `now (${at.toISOString()}), and no transparency-log entry or signed timestamp says it was used while valid (cosign: "expected a signed timestamp to verify an expired certificate")` : `when the signature was logged or timestamped (${at.toISOString()})`;
-    throw new VerifyAbort({ ok: false, code: 'certificate-expired', reason: `The signing certificate (valid ${leaf.notBefore.toISOString()} to ${leaf.notAfter.toISOString()}) was not valid ${when}.` });
+    throw new VerifyAbort({ ok: false, code: 'certificate-expired', reason: `The signing certificate (valid ${expiryCert.notBefore.toISOString()} to ${expiryCert.notAfter.toISOString()}) was not valid ${when}.` });
   };
   return {
     entity: { ...entity, key: { $case: 'public-key', hint: 'signing certificate' } },
     material: { ...material, publicKey: () => ({ publicKey, validFor }) },
-    path: { certificates, intermediatesFrom: chain.intermediatesFrom },
+    path: { certificates, intermediatesFrom: chain.intermediatesFrom, expiryChecked: !!expiryCert },
   };
+}
+
+/** Kyverno `certificates` with `certChain` (cosign ValidateAndUnpackCertWithChain): the last is the root, the rest intermediates. */
+function policyChainMaterial(authorities: TrustMaterial['certificateAuthorities']): ChainMaterial {
+  const chain = authorities[0].certChain;
+  return { anchors: chain.slice(-1), intermediates: chain.slice(0, -1), intermediatesFrom: 'policy certificate chain' };
 }
 
 /** The certificates of the signature's material: the leaf, then a legacy signature's chain annotation. */
@@ -265,13 +277,16 @@ function signatureChain(bundle: Bundle): X509Certificate[] {
 
 function describeCosignPath(path: CosignPath, source: string, verificationTime: Date | undefined): string {
   const via = path.certificates.length > 2 ? ` through ${path.certificates.length - 2} intermediate(s) from the ${path.intermediatesFrom}` : '';
-  const validity = verificationTime ? ` and is valid now (${verificationTime.toISOString()})` : ' and was valid when signed';
+  const validity = !path.expiryChecked
+    ? '; the signature carries no certificate, so, as in cosign, no validity period is held against the signing time'
+    : verificationTime ? ` and is valid now (${verificationTime.toISOString()})` : ' and was valid when signed';
   return `certificate chains to ${source}${via}${validity}; the chain was checked at the certificate's issuance (${path.certificates[0].notBefore.toISOString()}), as cosign does`;
 }
 
 function cosignPathNotes(path: CosignPath, now: Date): string[] {
   const via = path.certificates.length > 2 ? [`intermediate certificates taken from the ${path.intermediatesFrom}`] : [];
-  return [...via, ...expiredSince(path.certificates, now)];
+  const unchecked = path.expiryChecked ? [] : ["the signature carries no certificate, so, as in cosign, no validity period is held against the signing time (the policy certificate's own is not)"];
+  return [...via, ...unchecked, ...expiredSince(path.certificates, now)];
 }
 
 /** Which extension the issuer came from, and whose reading that is. */

@@ -34,6 +34,8 @@ interface Signing {
   chain?: string[];
   /** cosign's signer refuses this certificate: sign with its key, then write the annotations (see the header). */
   annotate?: RegExp;
+  /** Sign with the certificate's key only: the signature carries no certificate. */
+  keyOnly?: boolean;
 }
 
 interface Check {
@@ -75,6 +77,8 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
   let work: string;
   const ca: Record<string, TestCA> = {};
   const digests: Record<string, string> = {};
+  const leafFiles: Record<string, string> = {};
+  const leafPems: Record<string, string> = {};
   const refusals: Record<string, string> = {};
   const rows: Row[] = [];
   const file = (name: string, text: string) => {
@@ -120,6 +124,7 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
     issuersDiffer: { ca: 'root', chain: ['root'], leaf: uri({ issuers: { v1: ISSUER, v2: OTHER_ISSUER } }) },
     issuersDifferV8First: { ca: 'root', chain: ['root'], leaf: uri({ issuers: { v1: ISSUER, v2: OTHER_ISSUER, v2First: true } }) },
     leafExpired: { ca: 'inter', chain: ['inter', 'root'], leaf: uri({ notBefore: at(-10), notAfter: at(-1) }) },
+    leafExpiredKeyOnly: { ca: 'inter', leaf: uri({ notBefore: at(-10), notAfter: at(-1) }), keyOnly: true },
     rootExpiredSince: { ca: 'interUnderExpiredRoot', chain: ['interUnderExpiredRoot', 'rootExpiredSince'], leaf: uri(leafOld) },
     interExpiredSince: { ca: 'interExpiredSince', chain: ['interExpiredSince', 'root'], leaf: uri(leafOld) },
     rootExpiredBefore: { ca: 'interUnderRootExpiredBefore', chain: ['interUnderRootExpiredBefore', 'rootExpiredBefore'], leaf: uri(), annotate: /unable to validate certificate chain/ },
@@ -178,8 +183,14 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
     const leaf = makeLeaf({ ca: ca[s.ca], ...s.leaf });
     const key = c.keyFrom(`leaf-${image}`, leaf.privateKey);
     const certFile = file(`leaf-${image}.pem`, leaf.pem);
+    leafFiles[image] = certFile;
+    leafPems[image] = leaf.pem;
     const chainPem = s.chain ? pems(s.chain) : undefined;
     const chainFile = chainPem ? file(`chain-${image}.pem`, chainPem) : undefined;
+    if (s.keyOnly) {
+      await c.sign(key, ref(image));
+      return;
+    }
     const signed = await c.signWithCertificate(key, certFile, chainFile, ref(image));
     if (!s.annotate) {
       assert.equal(signed.code, 0, `cosign sign ${image}: ${signed.stderr}`);
@@ -252,6 +263,43 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
       }],
     }),
   });
+
+  // Kyverno `certificates` with `cert` and `certChain` ↔ `cosign verify --certificate --certificate-chain`: the
+  // same chain rules with the policy's certificate; the signature's own certificate is held against the time.
+  const certificateChecks: { name: string; image: string; chain: string[]; expected: boolean; says?: RegExp }[] = [
+    { name: 'certificates: leaf ← intermediate ← root', image: 'viaInter', chain: ['inter', 'root'], expected: true },
+    { name: 'certificates: root expired since the leaf was issued', image: 'rootExpiredSince', chain: ['interUnderExpiredRoot', 'rootExpiredSince'], expected: true, says: /root "O=image-trust test, CN=rootExpiredSince" expired on/ },
+    { name: 'certificates: intermediate expired since', image: 'interExpiredSince', chain: ['interExpiredSince', 'root'], expected: true, says: /intermediate "O=image-trust test, CN=interExpiredSince" expired on/ },
+    { name: 'certificates: intermediate expired before the leaf', image: 'interExpiredBefore', chain: ['interExpiredBefore', 'root'], expected: false, says: /not valid when the signing certificate was issued/ },
+    { name: 'certificates: leaf expired', image: 'leafExpired', chain: ['inter', 'root'], expected: false, says: /not valid now/ },
+    { name: "certificates: another CA's chain", image: 'viaInter', chain: ['otherInter', 'otherRoot'], expected: false, says: /does not chain/ },
+    // cosign holds only the signature's own certificate against the time; this signature carries none.
+    { name: 'certificates: expired leaf, signature without certificate', image: 'leafExpiredKeyOnly', chain: ['inter', 'root'], expected: true, says: /no validity period is held/ },
+  ];
+
+  for (const k of certificateChecks) {
+    it(`${k.name}: ${k.expected ? 'verifies' : 'fails'} in cosign and as a Kyverno certificates entry`, async () => {
+      const chainFile = file(`chain-${k.chain.join('-')}.pem`, pems(k.chain));
+      const spec: VerifySpec = {
+        kind: 'policy-entry',
+        policyUri: 'file:///policy.yaml',
+        policyText: policyText({ attestors: [{ entries: [{ certificates: { cert: leafPems[k.image], certChain: pems(k.chain), rekor: { ignoreTlog: true }, ctlog: { ignoreSCT: true } } }] }] }),
+        ruleIndex: 0,
+        entryIndex: 0,
+      };
+      const [oracle, o] = await Promise.all([
+        c.verifyKeyless(ref(k.image), { certificate: leafFiles[k.image], certificateChain: chainFile, identityRegexp: '.*', issuerRegexp: '.*' }),
+        ours(ref(k.image), spec),
+      ]);
+      const cosignPass = oracle.code === 0;
+      const oursPass = o.verdict === 'verified';
+      rows.push({ name: k.name, cosign: `${cosignPass ? 'pass' : 'fail'} (exit ${oracle.code})`, ours: `${o.verdict.padEnd(20)}  ${'—'.padEnd(16)}`, agree: oursPass === cosignPass });
+      assert.equal(cosignPass, k.expected, `cosign: ${oracle.stderr.trim().split('\n').pop()}`);
+      const text = [o.summary, ...o.details, ...o.findings.map((f) => f.reason ?? '')].join('\n');
+      assert.equal(oursPass, k.expected, `ours: ${text}`);
+      if (k.says) assert.match(text, k.says);
+    });
+  }
 
   for (const k of checks) {
     it(`${k.name}: ${k.expected ? 'verifies' : 'fails'} in cosign, as a Kyverno entry and with the CLI flags`, async () => {
