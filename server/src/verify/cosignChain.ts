@@ -11,9 +11,9 @@
 import { ASN1Obj } from '@sigstore/core';
 import type { X509Certificate } from '@sigstore/core';
 import type { TrustMaterial } from '@sigstore/verify';
+import { abort } from './result';
 
 type CertAuthority = TrustMaterial['certificateAuthorities'][number];
-import { abort } from './result';
 
 const EKU_OID = '2.5.29.37';
 const EKU_ANY = '2.5.29.37.0';
