@@ -131,6 +131,21 @@ export class Cosign {
     return this.run(args);
   }
 
+  /** `cosign attest --certificate … --certificate-chain …` without the log (a legacy `.att` from a private CA). */
+  attestWithCertificate(key: CosignKey, certificateFile: string, chainFile: string, image: string, type: string, predicate: unknown): Promise<RunResult> {
+    const file = path.join(this.work, `predicate-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(predicate));
+    return this.must(['attest', '-y', '--key', key.keyFile, '--certificate', certificateFile, '--certificate-chain', chainFile, '--tlog-upload=false', '--allow-http-registry', '--type', type, '--predicate', file, image]);
+  }
+
+  /** `cosign verify-attestation` with the private CA's flags (see verifyKeyless). */
+  verifyAttestationKeyless(image: string, type: string, opts: { identity: string; issuer: string; certificateChain: string }): Promise<RunResult> {
+    return this.run([
+      'verify-attestation', '--allow-http-registry', '--offline', '--insecure-ignore-tlog', '--insecure-ignore-sct', '--type', type,
+      '--certificate-chain', opts.certificateChain, '--certificate-identity', opts.identity, '--certificate-oidc-issuer', opts.issuer, image,
+    ]);
+  }
+
   /**
    * The keyless oracle for a private CA: `cosign verify --certificate-identity[-regexp] --certificate-oidc-issuer[-regexp]
    * --certificate-chain` (its last certificate is the root, the others intermediates), offline, no log, no SCT.

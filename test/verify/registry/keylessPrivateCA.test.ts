@@ -3,7 +3,8 @@
 // `--certificate --certificate-chain --tlog-upload=false` onto the loopback registry, and verified by us (a Kyverno
 // keyless entry with `roots`, and the CLI's identity flags with a trusted root) and by `cosign verify
 // --certificate-chain` (its last certificate is the root, the others intermediates). Every case asserts all three
-// verdicts; the table is printed at the end.
+// verdicts; the table is printed at the end. Kyverno `certificates` (cert + certChain) and legacy `.att`
+// attestations from the same CA are compared the same way.
 //
 // cosign's signer checks the chain at the leaf's start of validity and parses the certificate with Go's x509, so it
 // refuses certificates whose chain was already expired (or not yet valid) when the leaf was issued, and SANs Go
@@ -36,7 +37,11 @@ interface Signing {
   annotate?: RegExp;
   /** Sign with the certificate's key only: the signature carries no certificate. */
   keyOnly?: boolean;
+  /** Also attest (legacy `.att`, type ATTESTATION_TYPE) with the same certificate and chain. */
+  attest?: boolean;
 }
+
+const ATTESTATION_TYPE = 'https://corp.example/attestations/build/v1';
 
 interface Check {
   name: string;
@@ -114,18 +119,18 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
   // Issuer and SAN cases are issued by the root itself, so each isolates its own question from the chain's.
   const signings: Record<string, Signing> = {
     direct: { ca: 'root', chain: ['root'], leaf: uri() },
-    viaInter: { ca: 'inter', chain: ['inter', 'root'], leaf: uri() },
+    viaInter: { ca: 'inter', chain: ['inter', 'root'], leaf: uri(), attest: true },
     interOnlyAnnotation: { ca: 'inter', chain: ['inter'], leaf: uri() },
     noChainAnnotation: { ca: 'inter', leaf: uri() },
     otherCA: { ca: 'otherInter', chain: ['otherInter', 'otherRoot'], leaf: uri() },
     email: { ca: 'inter', chain: ['inter', 'root'], leaf: uri({ sans: [{ kind: 'email', value: EMAIL }] }) },
     issuerV1Only: { ca: 'root', chain: ['root'], leaf: uri({ issuers: { v1: ISSUER } }) },
-    issuerV8Only: { ca: 'root', chain: ['root'], leaf: uri({ issuers: { v2: ISSUER } }) },
+    issuerV8Only: { ca: 'root', chain: ['root'], leaf: uri({ issuers: { v2: ISSUER } }), attest: true },
     issuersDiffer: { ca: 'root', chain: ['root'], leaf: uri({ issuers: { v1: ISSUER, v2: OTHER_ISSUER } }) },
     issuersDifferV8First: { ca: 'root', chain: ['root'], leaf: uri({ issuers: { v1: ISSUER, v2: OTHER_ISSUER, v2First: true } }) },
     leafExpired: { ca: 'inter', chain: ['inter', 'root'], leaf: uri({ notBefore: at(-10), notAfter: at(-1) }) },
     leafExpiredKeyOnly: { ca: 'inter', leaf: uri({ notBefore: at(-10), notAfter: at(-1) }), keyOnly: true },
-    rootExpiredSince: { ca: 'interUnderExpiredRoot', chain: ['interUnderExpiredRoot', 'rootExpiredSince'], leaf: uri(leafOld) },
+    rootExpiredSince: { ca: 'interUnderExpiredRoot', chain: ['interUnderExpiredRoot', 'rootExpiredSince'], leaf: uri(leafOld), attest: true },
     interExpiredSince: { ca: 'interExpiredSince', chain: ['interExpiredSince', 'root'], leaf: uri(leafOld) },
     rootExpiredBefore: { ca: 'interUnderRootExpiredBefore', chain: ['interUnderRootExpiredBefore', 'rootExpiredBefore'], leaf: uri(), annotate: /unable to validate certificate chain/ },
     interExpiredBefore: { ca: 'interExpiredBefore', chain: ['interExpiredBefore', 'root'], leaf: uri(), annotate: /unable to validate certificate chain/ },
@@ -194,6 +199,7 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
     const signed = await c.signWithCertificate(key, certFile, chainFile, ref(image));
     if (!s.annotate) {
       assert.equal(signed.code, 0, `cosign sign ${image}: ${signed.stderr}`);
+      if (s.attest) await c.attestWithCertificate(key, certFile, chainFile!, ref(image), ATTESTATION_TYPE, { builder: 'ci' });
       return;
     }
     assert.notEqual(signed.code, 0, `cosign was expected to refuse the certificate of ${image}`);
@@ -209,7 +215,7 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
   after(async () => {
     if (rows.length) {
       const w = Math.max(...rows.map((r) => r.name.length));
-      console.log(`\n  private-CA keyless differential: ours vs cosign 2.5.0 verify --certificate-chain (${rows.filter((r) => r.agree).length}/${rows.length} agree)`);
+      console.log(`\n  private-CA keyless differential: ours vs cosign 2.5.0 verify / verify-attestation --certificate-chain (${rows.filter((r) => r.agree).length}/${rows.length} agree)`);
       console.log(`  ${'case'.padEnd(w)}  ${'cosign'.padEnd(12)}  ${'ours (Kyverno roots)'.padEnd(20)}  ${'ours (CLI flags)'.padEnd(16)}  agree`);
       for (const r of rows) console.log(`  ${r.name.padEnd(w)}  ${r.cosign.padEnd(12)}  ${r.ours}  ${r.agree ? 'yes' : 'NO   <-- DISAGREE'}`);
       const refused = Object.entries(refusals);
@@ -276,6 +282,39 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
     // cosign holds only the signature's own certificate against the time; this signature carries none.
     { name: 'certificates: expired leaf, signature without certificate', image: 'leafExpiredKeyOnly', chain: ['inter', 'root'], expected: true, says: /no validity period is held/ },
   ];
+
+  // Legacy `.att` attestations from the same CA: the same chain and issuer rules (Kyverno `attestations`).
+  const attestationChecks: { name: string; image: string; roots: string[]; expected: boolean; says?: RegExp }[] = [
+    { name: 'attestation: leaf ← intermediate ← root', image: 'viaInter', roots: ['root'], expected: true, says: /intermediate certificates taken from the signature chain annotation/ },
+    { name: 'attestation: root expired since the leaf was issued', image: 'rootExpiredSince', roots: ['rootExpiredSince'], expected: true, says: /root "O=image-trust test, CN=rootExpiredSince" expired on/ },
+    { name: 'attestation: issuer only in 1.8', image: 'issuerV8Only', roots: ['root'], expected: false, says: /OIDC issuer is \(none\)/ },
+    { name: 'attestation: another root', image: 'viaInter', roots: ['otherRoot'], expected: false, says: /does not chain/ },
+  ];
+
+  for (const k of attestationChecks) {
+    it(`${k.name}: ${k.expected ? 'verifies' : 'fails'} in cosign verify-attestation and as a Kyverno attestations entry`, async () => {
+      const chainFile = file(`roots-${k.roots.join('-')}.pem`, pems(k.roots));
+      const keyless = { subject: WORKFLOW, issuer: ISSUER, roots: pems(k.roots), rekor: { ignoreTlog: true }, ctlog: { ignoreSCT: true } };
+      const spec: VerifySpec = {
+        kind: 'policy-entry',
+        policyUri: 'file:///policy.yaml',
+        policyText: policyText({ attestations: [{ type: ATTESTATION_TYPE, attestors: [{ entries: [{ keyless }] }] }] }),
+        ruleIndex: 0,
+        entryIndex: 0,
+      };
+      const [oracle, o] = await Promise.all([
+        c.verifyAttestationKeyless(ref(k.image), ATTESTATION_TYPE, { identity: WORKFLOW, issuer: ISSUER, certificateChain: chainFile }),
+        ours(ref(k.image), spec),
+      ]);
+      const cosignPass = oracle.code === 0;
+      const oursPass = o.verdict === 'verified';
+      rows.push({ name: k.name, cosign: `${cosignPass ? 'pass' : 'fail'} (exit ${oracle.code})`, ours: `${o.verdict.padEnd(20)}  ${'—'.padEnd(16)}`, agree: oursPass === cosignPass });
+      assert.equal(cosignPass, k.expected, `cosign: ${oracle.stderr.trim().split('\n').pop()}`);
+      const text = [o.summary, ...o.details, ...o.findings.map((f) => f.reason ?? '')].join('\n');
+      assert.equal(oursPass, k.expected, `ours: ${text}`);
+      if (k.says) assert.match(text, k.says);
+    });
+  }
 
   for (const k of certificateChecks) {
     it(`${k.name}: ${k.expected ? 'verifies' : 'fails'} in cosign and as a Kyverno certificates entry`, async () => {
