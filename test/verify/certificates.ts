@@ -97,11 +97,13 @@ export interface CAOptions {
   isCA?: boolean;
   /** Extended key usages (dotted OIDs); default: none (unrestricted). */
   eku?: string[];
+  /** Reuse a key pair (several certificates of one CA); default: a fresh P-256 pair. */
+  keys?: { privateKey: crypto.KeyObject; publicKey: crypto.KeyObject };
 }
 
 /** A CA valid from `notBefore` (for ten years unless `notAfter`): a self-signed root, or an intermediate of `issuer`. */
 export function makeCA(cn = 'image-trust test CA', notBefore = new Date('2025-01-01T00:00:00Z'), opts: CAOptions = {}): TestCA {
-  const { privateKey, publicKey } = p256();
+  const { privateKey, publicKey } = opts.keys ?? p256();
   const notAfter = opts.notAfter ?? new Date(notBefore.getTime() + 10 * 365 * 86_400_000);
   const parent = opts.issuer;
   const der = signed(tbs({

@@ -130,6 +130,16 @@ describe('verify: keyless chains built as cosign builds them (private CA, legacy
     fail(verifyLegacySignature(layer(expired, [inter, root]), { digest }, options(policyRoots(root))), 'certificate-expired', /was not valid now .*expected a signed timestamp/);
   });
 
+  it('an annotation of certificates that all sign one another is given up after 100 signature checks, as Go does', () => {
+    const keys = { privateKey: root.privateKey, publicKey: root.publicKey };
+    // Twenty certificates named "loop" with one key: each verifies every other, so paths multiply without end.
+    const loop = Array.from({ length: 20 }, () => ca('loop', -365, 1800, undefined, { keys }));
+    const leaf = makeLeaf({ ca: loop[0], subjectUri: SAN, oidcIssuer: ISSUER, notBefore: new Date(now - 3600_000), notAfter: at(1) });
+    const started = Date.now();
+    fail(verifyLegacySignature(layer(leaf, [...loop, otherRoot]), { digest }, options(policyRoots(otherRoot))), 'certificate-untrusted', /within 100 signature checks/);
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  });
+
   it('Go path rules: intermediates must be CAs, pathLenConstraint holds, the chain must allow code signing', () => {
     const notCA = ca('notCA', -365, 1800, root, { isCA: false });
     fail(verifyLegacySignature(layer(leafOf(notCA), [notCA, root]), { digest }, options(policyRoots(root))), 'certificate-untrusted', /notCA" is not a CA/);

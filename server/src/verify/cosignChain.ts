@@ -20,6 +20,11 @@ const EKU_ANY = '2.5.29.37.0';
 const EKU_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
 /** Deeper paths are not searched (Kyverno allows at most 10 intermediates). */
 const MAX_PATH = 12;
+/**
+ * Go's x509 gives up after this many signature checks (maxChainSignatureChecks): certificates that all sign one
+ * another, from an attacker's chain annotation, would otherwise make the search exponential.
+ */
+const MAX_SIGNATURE_CHECKS = 100;
 
 /** A certificate authority from a policy's `roots` (or a chain-only `certificates` entry): every certificate is a root. */
 export interface PolicyCertAuthority extends CertAuthority {
@@ -59,8 +64,15 @@ export function buildCosignPath(leaf: X509Certificate, material: ChainMaterial, 
   const at = leaf.notBefore;
   const misses: Miss[] = [];
   if (!validAt(leaf, at)) abort('certificate-expired', `The signing certificate's validity is empty (${leaf.notBefore.toISOString()} to ${leaf.notAfter.toISOString()}).`);
-  const path = search([leaf], material, at, misses);
+  const budget = { signatureChecks: MAX_SIGNATURE_CHECKS };
+  // Distinct certificates only (and never the leaf again), so the search can compare them by reference.
+  const seen = new Set([der(leaf)]);
+  const pools = { ...material, anchors: distinct(material.anchors, seen), intermediates: distinct(material.intermediates, seen) };
+  const path = search([leaf], pools, at, misses, budget);
   if (path) return path;
+  if (budget.signatureChecks < 0) {
+    abort('certificate-untrusted', `The signing certificate's chain could not be built within ${MAX_SIGNATURE_CHECKS} signature checks (Go's x509 limit, which cosign inherits).`);
+  }
   const expired = misses.find((m) => m.kind === 'expired');
   if (expired) {
     abort(
@@ -84,14 +96,19 @@ interface Miss {
   detail: string;
 }
 
-function search(chain: X509Certificate[], material: ChainMaterial, at: Date, misses: Miss[]): X509Certificate[] | undefined {
+interface Budget {
+  signatureChecks: number;
+}
+
+function search(chain: X509Certificate[], material: ChainMaterial, at: Date, misses: Miss[], budget: Budget): X509Certificate[] | undefined {
   const child = chain[chain.length - 1];
+  if (budget.signatureChecks < 0) return undefined;
   if (chain.length > MAX_PATH) {
     misses.push({ kind: 'other', detail: `the path is longer than ${MAX_PATH} certificates` });
     return undefined;
   }
   // Roots first, as Go does; a chain ending at an anchor is complete.
-  for (const anchor of parents(child, material.anchors, chain)) {
+  for (const anchor of parents(child, material.anchors, chain, budget)) {
     const miss = linkMiss(anchor, chain, at, false);
     if (miss) {
       misses.push(miss);
@@ -101,24 +118,38 @@ function search(chain: X509Certificate[], material: ChainMaterial, at: Date, mis
     if (allowsCodeSigning(path)) return path;
     misses.push({ kind: 'other', detail: `the path through ${describe(anchor.subject)} does not allow code signing (extended key usage)` });
   }
-  for (const parent of parents(child, material.intermediates, chain)) {
+  for (const parent of parents(child, material.intermediates, chain, budget)) {
     const miss = linkMiss(parent, chain, at, true);
     if (miss) {
       misses.push(miss);
       continue;
     }
-    const path = search([...chain, parent], material, at, misses);
+    const path = search([...chain, parent], material, at, misses, budget);
     if (path) return path;
   }
   return undefined;
 }
 
 /** Certificates named as the child's issuer whose key verifies the child's signature, not already on the path. */
-function parents(child: X509Certificate, pool: X509Certificate[], chain: X509Certificate[]): X509Certificate[] {
-  return pool.filter((c) => c.subject.equals(child.issuer) && !chain.some((o) => o.equals(c)) && verifies(child, c));
+function parents(child: X509Certificate, pool: X509Certificate[], chain: X509Certificate[], budget: Budget): X509Certificate[] {
+  return pool.filter((c) => c.subject.equals(child.issuer) && !chain.includes(c) && verifies(child, c, budget));
 }
 
-function verifies(child: X509Certificate, issuer: X509Certificate): boolean {
+function distinct(certificates: X509Certificate[], seen: Set<string>): X509Certificate[] {
+  return certificates.filter((c) => {
+    const key = der(c);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function der(cert: X509Certificate): string {
+  return cert.root.toDER().toString('base64');
+}
+
+function verifies(child: X509Certificate, issuer: X509Certificate, budget: Budget): boolean {
+  if (--budget.signatureChecks < 0) return false;
   try {
     return child.verify(issuer);
   } catch {
