@@ -340,6 +340,11 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
     });
   }
 
+  it('keyless Sigstore bundles from a private CA: not expressible with cosign 2.5.0 offline', function () {
+    console.log('  private-CA keyless bundle cases skipped: cosign 2.5.0 verify-attestation --new-bundle-format refuses --certificate-chain and --ca-roots ("must be provided using --trusted-root") and still fetches the Fulcio roots through TUF for keyless, which needs the network; the sigstore-go issuer reading for bundles is tested offline in keylessChain.test.ts');
+    this.skip();
+  });
+
   for (const k of checks) {
     it(`${k.name}: ${k.expected ? 'verifies' : 'fails'} in cosign, as a Kyverno entry and with the CLI flags`, async () => {
       const chainFile = file(`roots-${k.roots.join('-')}.pem`, pems(k.roots));
