@@ -275,8 +275,11 @@ function signatureChain(bundle: Bundle): X509Certificate[] {
   return content.x509CertificateChain.certificates.map((c) => X509Certificate.parse(Buffer.from(c.rawBytes)));
 }
 
+/** Whether the path's intermediates came from somewhere worth naming (not the policy's own chain). */
+const namedIntermediates = (path: CosignPath) => path.certificates.length > 2 && path.intermediatesFrom !== 'policy certificate chain';
+
 function describeCosignPath(path: CosignPath, source: string, verificationTime: Date | undefined): string {
-  const via = path.certificates.length > 2 ? ` through ${path.certificates.length - 2} intermediate(s) from the ${path.intermediatesFrom}` : '';
+  const via = namedIntermediates(path) ? ` through ${path.certificates.length - 2} intermediate(s) from the ${path.intermediatesFrom}` : '';
   const validity = !path.expiryChecked
     ? '; the signature carries no certificate, so, as in cosign, no validity period is held against the signing time'
     : verificationTime ? ` and is valid now (${verificationTime.toISOString()})` : ' and was valid when signed';
@@ -284,7 +287,7 @@ function describeCosignPath(path: CosignPath, source: string, verificationTime: 
 }
 
 function cosignPathNotes(path: CosignPath, now: Date): string[] {
-  const via = path.certificates.length > 2 ? [`intermediate certificates taken from the ${path.intermediatesFrom}`] : [];
+  const via = namedIntermediates(path) ? [`intermediate certificates taken from the ${path.intermediatesFrom}`] : [];
   const unchecked = path.expiryChecked ? [] : ["the signature carries no certificate, so, as in cosign, no validity period is held against the signing time (the policy certificate's own is not)"];
   return [...via, ...unchecked, ...expiredSince(path.certificates, now)];
 }
