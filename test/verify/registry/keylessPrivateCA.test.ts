@@ -1,7 +1,7 @@
 // Keyless signatures from a private CA (a private Fulcio's layout: root ← intermediate ← leaf with the identity in
 // the SAN and the OIDC issuer in Fulcio's extensions), made with node:crypto, signed by the real cosign 2.5.0 with
 // `--certificate --certificate-chain --tlog-upload=false` onto the loopback registry, and verified by us (a Kyverno
-// keyless entry with `roots`, and the CLI's identity flags with a trusted root) and by `cosign verify
+// keyless entry with `roots`, and dist/cli.js with the identity flags and a trusted root) and by `cosign verify
 // --certificate-chain` (its last certificate is the root, the others intermediates). Every case asserts all three
 // verdicts; the table is printed at the end. Kyverno `certificates` (cert + certChain) and legacy `.att`
 // attestations from the same CA are compared the same way.
@@ -11,13 +11,15 @@
 // rejects. Those cases are signed with the leaf's key and the certificate annotations are written onto the `.sig`
 // layer afterwards (annotations are not signed, cosign writes the same ones), after asserting that cosign refuses.
 import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { RegistryClient } from '../../../server/src/registry/client';
 import type { VerifyOutcome, VerifySpec } from '../../../server/src/verify/api';
 import { verifyImage } from '../../../server/src/verify/verifyImage';
-import { Cosign, cosignBinary, CosignKey, policyText } from '../../support/cosign';
+import { Cosign, cosignBinary, policyText } from '../../support/cosign';
+import { CLI, ensureBuilt } from '../../lsp/harness';
 import { buildImage, missingTools, pushImage, RunningRegistry, startRegistry, tempDir } from '../../support/registry';
 import { LeafOptions, makeCA, makeLeaf, TestCA } from '../certificates';
 
@@ -172,6 +174,7 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
   ];
 
   before(async function () {
+    ensureBuilt();
     work = tempDir('image-trust-keyless-');
     reg = await startRegistry();
     c = new Cosign(cosign.path!, work);
@@ -253,10 +256,28 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
     entryIndex: 0,
   });
 
-  /** The CLI's identity flags with a trusted_root.json whose one CA is the same chain (intermediates…root). */
-  const cliSpec = (k: Check): { spec: VerifySpec; trustedRootJson: string } => ({
-    spec: { kind: 'keyless', subject: k.identity, subjectRegExp: k.identityRegexp, issuer: k.issuer, issuerRegExp: k.issuerRegexp, ignoreTlog: true, ignoreSCT: true },
-    trustedRootJson: JSON.stringify({
+  /**
+   * `image-trust verify` (dist/cli.js) with the identity flags and a trusted_root.json whose one CA is the same
+   * chain (intermediates…root): its verdict as a VerifyOutcome-like value.
+   */
+  async function cliVerify(k: Check): Promise<{ verdict: string; summary: string; details: string[]; findings: { reason?: string }[] }> {
+    const rootFile = file(`trusted-root-${k.roots.join('-')}.json`, trustedRootJson(k));
+    const args = ['verify', ref(k.image), '--trusted-root', rootFile, '--insecure-ignore-tlog', '--insecure-ignore-sct', '--allow-insecure-registry', '--format', 'json'];
+    if (k.identity) args.push('--certificate-identity', k.identity);
+    if (k.identityRegexp) args.push('--certificate-identity-regexp', k.identityRegexp);
+    if (k.issuer) args.push('--certificate-oidc-issuer', k.issuer);
+    if (k.issuerRegexp) args.push('--certificate-oidc-issuer-regexp', k.issuerRegexp);
+    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, HOME: work }, timeout: 60_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 99) : 0, stdout: String(stdout), stderr: String(stderr) }));
+    });
+    assert.ok(run.code === 0 || run.code === 1, `cli exit ${run.code}: ${run.stderr}`);
+    const json = JSON.parse(run.stdout) as { verdict: string; results: { summary: string; details: string[]; findings: { reason?: string }[] }[] };
+    return { verdict: json.verdict, summary: json.results.map((r) => r.summary).join('\n'), details: json.results.flatMap((r) => r.details), findings: json.results.flatMap((r) => r.findings) };
+  }
+
+  const trustedRootJson = (k: Check): string =>
+    JSON.stringify({
       mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
       tlogs: [],
       ctlogs: [],
@@ -267,8 +288,7 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
         certChain: { certificates: k.roots.map((n) => ({ rawBytes: ca[n].der.toString('base64') })) },
         validFor: { start: '2000-01-01T00:00:00Z' },
       }],
-    }),
-  });
+    });
 
   // Kyverno `certificates` with `cert` and `certChain` ↔ `cosign verify --certificate --certificate-chain`: the
   // same chain rules with the policy's certificate; the signature's own certificate is held against the time.
@@ -348,14 +368,13 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
   for (const k of checks) {
     it(`${k.name}: ${k.expected ? 'verifies' : 'fails'} in cosign, as a Kyverno entry and with the CLI flags`, async () => {
       const chainFile = file(`roots-${k.roots.join('-')}.pem`, pems(k.roots));
-      const cli = cliSpec(k);
       const [oracle, kyverno, flags] = await Promise.all([
         c.verifyKeyless(ref(k.image), { identity: k.identity, identityRegexp: k.identityRegexp, issuer: k.issuer, issuerRegexp: k.issuerRegexp, certificateChain: chainFile }),
         ours(ref(k.image), kyvernoSpec(k)),
-        ours(ref(k.image), cli.spec, cli.trustedRootJson),
+        cliVerify(k),
       ]);
       const cosignPass = oracle.code === 0;
-      const pass = (o: VerifyOutcome) => o.verdict === 'verified';
+      const pass = (o: { verdict: string }) => o.verdict === 'verified';
       rows.push({
         name: k.name,
         cosign: `${cosignPass ? 'pass' : 'fail'} (exit ${oracle.code})`,
