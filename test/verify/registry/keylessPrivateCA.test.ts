@@ -230,8 +230,7 @@ describe('keyless from a private CA: real registry, real cosign (differential)',
     await reg?.stop();
   });
 
-  const ours = (image: string, spec: VerifySpec, trustedRootJson?: string): Promise<VerifyOutcome> =>
-    verifyImage({ image, spec, trustedRootJson }, { registry: new RegistryClient({ home: work }) });
+  const ours = (image: string, spec: VerifySpec): Promise<VerifyOutcome> => verifyImage({ image, spec }, { registry: new RegistryClient({ home: work }) });
 
   /** A Kyverno ClusterPolicy keyless entry: `roots` (every certificate a root, as Kyverno loads them), no log, no SCT. */
   const kyvernoSpec = (k: Check): VerifySpec => ({
