@@ -53,10 +53,14 @@ function policyRoots(...roots: TestCA[]): TrustRoot {
 
 /** A trusted_root.json whose one CA is `chain` (intermediates…root): the intermediates are configured. */
 function trustedRoot(...chain: TestCA[]): TrustRoot {
+  return trustedRootValidFor({ start: '2000-01-01T00:00:00Z' }, ...chain);
+}
+
+function trustedRootValidFor(validFor: { start: string; end?: string }, ...chain: TestCA[]): TrustRoot {
   const r = loadTrustedRoot({
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
     tlogs: [], ctlogs: [], timestampAuthorities: [],
-    certificateAuthorities: [{ subject: {}, uri: 'https://fulcio.corp.example', certChain: { certificates: chain.map((c) => ({ rawBytes: c.der.toString('base64') })) }, validFor: { start: '2000-01-01T00:00:00Z' } }],
+    certificateAuthorities: [{ subject: {}, uri: 'https://fulcio.corp.example', certChain: { certificates: chain.map((c) => ({ rawBytes: c.der.toString('base64') })) }, validFor }],
   }, 'private trusted root');
   if (!r.ok) throw new Error(r.reason);
   return r.root;
@@ -103,6 +107,16 @@ describe('verify: keyless chains built as cosign builds them (private CA, legacy
     fail(verifyLegacySignature(layer(leafOf(sibling), [sibling, root]), { digest }, options(configured)), 'certificate-untrusted');
     // A trusted root listing only the root leaves the annotation in charge.
     pass(verifyLegacySignature(layer(leafOf(sibling), [sibling, root]), { digest }, options(trustedRoot(root))));
+  });
+
+  it("a trusted root's CA counts only if it was valid when the leaf was issued", () => {
+    const leaf = leafOf(inter);
+    pass(verifyLegacySignature(layer(leaf, [inter, root]), { digest }, options(trustedRootValidFor({ start: at(-10).toISOString() }, inter, root))));
+    fail(
+      verifyLegacySignature(layer(leaf, [inter, root]), { digest }, options(trustedRootValidFor({ start: at(-10).toISOString(), end: at(-1).toISOString() }, inter, root))),
+      'certificate-untrusted',
+      /it has no root valid then/,
+    );
   });
 
   it('Kyverno roots are all anchors: an intermediate listed there anchors by itself', () => {
