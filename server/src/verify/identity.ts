@@ -1,6 +1,7 @@
 // Certificate identities (SANs, OIDC issuer, Fulcio extensions) and the policy matchers applied to them.
 // Matching is ours, never @sigstore/verify's: its SAN policy compiles a string into an unanchored JS regexp,
 // so `cody@soyland.com` would accept `xcody@soyland.com.evil`.
+import { ASN1Obj } from '@sigstore/core';
 import type { X509Certificate } from '@sigstore/core';
 import { wildcardMatch } from '../service/image/wildcard';
 import { compileGoRegexp } from '../regex/goRegexp';
@@ -41,15 +42,28 @@ export const FULCIO_EXTENSIONS: Record<string, number> = {
 export interface CertificateIdentity {
   /** Every subject alternative name (email, URI, DNS, IP, Fulcio username), as cosign lists them. */
   subjectAlternativeNames: string[];
-  /** OIDC issuer: Fulcio extension .8, else the deprecated .1 (what cosign compares). */
+  /** OIDC issuer, read as the tool that checks this signature format reads it (see IssuerReading). */
   issuer?: string;
+  /** The extension the issuer was read from (dotted OID), when there is one. */
+  issuerExtension?: string;
   /** Fulcio extensions present, by name (see FULCIO_EXTENSIONS) — unknown arcs by dotted OID. */
   extensions: Record<string, string>;
   notBefore: Date;
   notAfter: Date;
 }
 
-export function certificateIdentity(cert: X509Certificate): CertificateIdentity {
+/**
+ * Whose reading of the OIDC issuer applies. cosign's GetIssuer (2.5 and 3.x), and so Kyverno, read only the raw
+ * value of the original extension 1.1; a certificate with only 1.8 has an empty issuer there. sigstore-go
+ * (Sigstore bundles) reads both in certificate order, the later one winning, and rejects a 1.8 that is not a DER
+ * string.
+ */
+export type IssuerReading = 'cosign' | 'sigstore-go';
+
+export const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
+export const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
+
+export function certificateIdentity(cert: X509Certificate, reading: IssuerReading = 'cosign'): CertificateIdentity {
   const extensions: Record<string, string> = {};
   const names = Object.fromEntries(Object.entries(FULCIO_EXTENSIONS).map(([name, arc]) => [arc, name]));
   for (const ext of cert.extensions) {
@@ -61,7 +75,7 @@ export function certificateIdentity(cert: X509Certificate): CertificateIdentity 
   }
   return {
     subjectAlternativeNames: subjectAlternativeNames(cert),
-    issuer: extensions.issuer ?? extensions.oidcIssuer,
+    ...oidcIssuer(cert, reading),
     extensions,
     notBefore: cert.notBefore,
     notAfter: cert.notAfter,
@@ -79,6 +93,52 @@ function readExtensionValue(cert: X509Certificate, oid: string, arc: number): st
   }
 }
 
+function oidcIssuer(cert: X509Certificate, reading: IssuerReading): { issuer?: string; issuerExtension?: string } {
+  // Both tools read a missing issuer as the empty string (which an issuer regexp such as `.*` matches).
+  if (reading === 'cosign') {
+    const v1 = cert.extension(OID_ISSUER_V1);
+    return v1 ? { issuer: v1.value.toString('utf8'), issuerExtension: OID_ISSUER_V1 } : { issuer: '' };
+  }
+  let found: { issuer: string; issuerExtension?: string } = { issuer: '' };
+  for (const ext of cert.extensions) {
+    const oid = ext.subs[0].toOID();
+    const value = ext.subs[ext.subs.length - 1].value;
+    if (oid === OID_ISSUER_V1) found = { issuer: value.toString('utf8'), issuerExtension: oid };
+    else if (oid === OID_ISSUER_V2) found = { issuer: derString(value, oid), issuerExtension: oid };
+  }
+  return found;
+}
+
+/** Universal tags Go's asn1.Unmarshal accepts for a string: UTF8String, PrintableString, IA5String. */
+const DER_STRING_TAGS = new Set([0x0c, 0x13, 0x16]);
+
+function derString(bytes: Buffer, oid: string): string {
+  let obj: ASN1Obj | undefined;
+  try {
+    obj = ASN1Obj.parseBuffer(Buffer.from(bytes)); // rejects trailing bytes, as sigstore-go does
+  } catch {
+    obj = undefined;
+  }
+  if (!obj || !obj.tag.isUniversal() || !DER_STRING_TAGS.has(obj.tag.number)) {
+    return abort('malformed-signature', `The certificate's extension ${oid} is not a DER string; sigstore-go rejects such a certificate.`);
+  }
+  return obj.value.toString('utf8');
+}
+
+const SAN_KINDS: Record<number, string> = { 1: 'email (rfc822Name)', 2: 'DNS name', 6: 'URI' };
+
+/**
+ * Go's x509 (cosign, Kyverno, sigstore-go) refuses a certificate whose email, DNS or URI name is not IA5 (7-bit)
+ * text, or whose IP address is neither 4 nor 16 bytes: such a certificate never verifies there, so not here.
+ */
+function ia5(kind: number, bytes: Buffer): string {
+  const bad = bytes.findIndex((b) => b > 0x7f);
+  if (bad >= 0) {
+    abort('malformed-signature', `The certificate's ${SAN_KINDS[kind]} subject alternative name holds the non-ASCII byte 0x${bytes[bad].toString(16)} at offset ${bad}; cosign and Kyverno (Go's x509) reject such a certificate.`);
+  }
+  return bytes.toString('latin1');
+}
+
 function subjectAlternativeNames(cert: X509Certificate): string[] {
   const ext = cert.extSubjectAltName;
   if (!ext) return [];
@@ -87,8 +147,11 @@ function subjectAlternativeNames(cert: X509Certificate): string[] {
   for (const name of ext.valueObj.subs[0]?.subs ?? []) {
     const tag = name.tag;
     if (tag.isContextSpecific(1) || tag.isContextSpecific(2) || tag.isContextSpecific(6)) {
-      out.push(name.value.toString('ascii')); // rfc822Name, dNSName, URI
+      out.push(ia5(tag.number, name.value)); // rfc822Name, dNSName, URI
     } else if (tag.isContextSpecific(7)) {
+      if (name.value.length !== 4 && name.value.length !== 16) {
+        abort('malformed-signature', `The certificate's IP address subject alternative name is ${name.value.length} bytes long; cosign and Kyverno (Go's x509) reject such a certificate.`);
+      }
       out.push(ipString(name.value));
     } else if (tag.isContextSpecific(0)) {
       try {
@@ -198,7 +261,7 @@ function requirementMiss(identity: CertificateIdentity, req: IdentityRequirement
   }
   for (const m of req.issuer ?? []) {
     if (identity.issuer === undefined || !matches(m, identity.issuer)) {
-      return `Certificate OIDC issuer is ${identity.issuer ?? '(none)'}, policy wants ${describeMatcher(m)}.`;
+      return `Certificate OIDC issuer is ${identity.issuer || '(none)'}, policy wants ${describeMatcher(m)}.`;
     }
   }
   for (const [key, m] of Object.entries(req.extensions ?? {})) {
