@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { verifyImagePrompt } from './commands/verifyImage';
 import { VerificationOutput } from './outputChannel';
+import { redactingOutputChannel } from './redactingChannel';
 import {
   SHOW_OUTPUT_COMMAND, VERIFICATION_RESULT_NOTIFICATION, VERIFY_IMAGE_PROMPT_COMMAND, VerificationResultParams, WORKSPACE_TRUST_NOTIFICATION,
 } from './protocol';
@@ -31,10 +32,13 @@ export function activate(context: vscode.ExtensionContext): ImageTrustApi {
     run: { module: serverModule, transport: TransportKind.stdio, options: { cwd } },
     debug: { module: serverModule, transport: TransportKind.stdio, options: { cwd, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const serverLog = redactingOutputChannel('Image Trust');
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'yaml' }],
     synchronize: { configurationSection: 'imageTrust' },
     diagnosticCollectionName: 'image-trust',
+    // Server log and protocol trace: the trace prints the settings sent to the server, registry passwords included.
+    outputChannel: serverLog,
     // In Restricted Mode the server never contacts a registry; it is told when trust is granted.
     initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted, globalStoragePath: context.globalStorageUri.fsPath },
   };
@@ -46,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): ImageTrustApi {
   const whenReady = () => ready.then(() => started);
   context.subscriptions.push(
     client,
+    serverLog,
     output,
     client.onNotification(VERIFICATION_RESULT_NOTIFICATION, (p: VerificationResultParams) => output.write(p)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void started.sendNotification(WORKSPACE_TRUST_NOTIFICATION, { trusted: true })),
