@@ -160,3 +160,29 @@ describe('document/aliases: YAML as Kubernetes reads it', () => {
     assert.ok(hover, 'a field hover through an aliased value');
   });
 });
+
+describe('document/aliases: fixes on text reached through an alias', () => {
+  it('moves `webhookTimeoutSeconds: *t` as written, alias and all, instead of spanning to the anchor', () => {
+    const text = yaml`
+      apiVersion: kyverno.io/v1
+      kind: ClusterPolicy
+      metadata:
+        name: moved
+        annotations:
+          timeout: &t 15
+      spec:
+        webhookTimeoutSeconds: *t
+        rules: []
+    `;
+    const svc = service();
+    const file = svc.parse(URI, text);
+    const [d] = svc.doValidation(file).filter((x) => x.code === 'policy-deprecated');
+    assert.equal(textAt(text, d), 'webhookTimeoutSeconds');
+    const [action] = svc.doCodeActions(file, d.range, [d]);
+    const edits = action.edit!.changes[URI];
+    for (const e of edits) {
+      assert.ok(e.range.start.line < e.range.end.line || (e.range.start.line === e.range.end.line && e.range.start.character <= e.range.end.character), JSON.stringify(e.range));
+    }
+    assert.ok(edits.some((e) => e.newText.includes('timeoutSeconds: *t')), JSON.stringify(edits));
+  });
+});

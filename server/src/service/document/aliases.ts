@@ -33,6 +33,8 @@ const targets = new WeakMap<Alias, Node | null>();
 /** Nodes whose subtree holds an alias or a merge key: only those need a resolved view. */
 const unresolved = new WeakSet<object>();
 const views = new WeakMap<object, Node>();
+/** The parsed pair behind a view's pair whose value was resolved (its value is still the `*alias` as written). */
+const writtenPairs = new WeakMap<Pair, Pair>();
 const factsByDocument = new WeakMap<Document.Parsed, AliasFacts>();
 
 /** Indexes a parsed document's anchors and aliases (once per Document object; describeDoc calls it). */
@@ -144,7 +146,16 @@ function seqView(seq: YAMLSeq): YAMLSeq {
 function resolvedPair(pair: Pair, key: unknown, value: unknown): Pair {
   const copy = new Pair(key ?? null, value ?? null);
   if (pair.srcToken) copy.srcToken = pair.srcToken;
+  writtenPairs.set(copy, pair);
   return copy;
+}
+
+/**
+ * The pair as the text has it. A resolved pair's key is where the user wrote it but its value may be an anchor's node
+ * elsewhere; an edit that spans or moves the pair's text must use this one.
+ */
+export function writtenPair<P extends Pair<unknown, unknown>>(pair: P): P {
+  return (writtenPairs.get(pair as Pair) as P | undefined) ?? pair;
 }
 
 function copyLooks(from: YAMLMap | YAMLSeq, to: YAMLMap | YAMLSeq): void {

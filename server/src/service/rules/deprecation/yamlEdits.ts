@@ -4,6 +4,7 @@
 import { isCollection, isMap, isScalar, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { YamlFile } from '../../document/yamlFile';
 import { rangeAt } from '../../document/yamlFile';
+import { writtenPair } from '../../document/aliases';
 import type { TextEdit } from '../../types';
 
 /** An edit on offsets; converted to an LSP TextEdit once all edits of a fix are merged. */
@@ -48,7 +49,8 @@ function keyNode(pair: AnyPair): Scalar | undefined {
 }
 
 /** Offset just past the pair's last line (its value, trailing comment and newline). */
-export function pairEnd(text: string, pair: AnyPair): number {
+export function pairEnd(text: string, resolved: AnyPair): number {
+  const pair = writtenPair(resolved);
   const value = pair.value as Node | null;
   const key = keyNode(pair);
   const end = value?.range ? value.range[1] : key ? key.range![1] : 0;
@@ -133,7 +135,8 @@ function shiftLines(lines: string[], delta: number): string[] {
  * `key: value` as a snippet at column 0, taking the value's source text and shifting its continuation lines
  * by the same amount as the key moves, so block scalars, nested maps and comments inside them keep their shape.
  */
-export function movedPair(file: YamlFile, pair: AnyPair, newKey?: string): Snippet {
+export function movedPair(file: YamlFile, resolved: AnyPair, newKey?: string): Snippet {
+  const pair = writtenPair(resolved);
   const text = file.text;
   const key = keyNode(pair)!;
   const keyText = newKey ?? text.slice(key.range![0], key.range![1]);
