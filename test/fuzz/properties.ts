@@ -43,9 +43,20 @@ export function applyEdits(text: string, edits: readonly TextEdit[], what: strin
   return out;
 }
 
-/** Worst time per operation over a run, with the input size it happened on. */
+/**
+ * Worst time per operation over a run, with the input size it happened on, and the calls that broke the bound: a
+ * fixed allowance plus time linear in the input (the fuzzer's largest texts are megabytes of documents), so what it
+ * catches is superlinear work — an alias bomb expanded, a quadratic walk — not a slow shared machine.
+ */
 export class Timings {
   private readonly worst = new Map<string, { ms: number; bytes: number }>();
+  readonly overruns: string[] = [];
+
+  constructor(private readonly baseMs: number, private readonly msPerMegabyte: number) {}
+
+  bound(bytes: number): number {
+    return this.baseMs + (bytes / 1_000_000) * this.msPerMegabyte;
+  }
 
   async time<T>(op: string, bytes: number, fn: () => T | Promise<T>): Promise<T> {
     const started = performance.now();
@@ -55,12 +66,9 @@ export class Timings {
   }
 
   note(op: string, ms: number, bytes: number): void {
+    if (ms > this.bound(bytes)) this.overruns.push(`${op} took ${ms.toFixed(0)} ms on ${bytes} bytes (bound ${this.bound(bytes).toFixed(0)} ms)`);
     const current = this.worst.get(op);
     if (!current || ms > current.ms) this.worst.set(op, { ms, bytes });
-  }
-
-  max(): number {
-    return Math.max(0, ...[...this.worst.values()].map((w) => w.ms));
   }
 
   report(title: string): string {

@@ -160,3 +160,86 @@ describe('document/aliases: YAML as Kubernetes reads it', () => {
     assert.ok(hover, 'a field hover through an aliased value');
   });
 });
+
+describe('document/aliases: fixes on text reached through an alias', () => {
+  it('moves `webhookTimeoutSeconds: *t` as written, alias and all, instead of spanning to the anchor', () => {
+    const text = yaml`
+      apiVersion: kyverno.io/v1
+      kind: ClusterPolicy
+      metadata:
+        name: moved
+        annotations:
+          timeout: &t 15
+      spec:
+        webhookTimeoutSeconds: *t
+        rules: []
+    `;
+    const svc = service();
+    const file = svc.parse(URI, text);
+    const [d] = svc.doValidation(file).filter((x) => x.code === 'policy-deprecated');
+    assert.equal(textAt(text, d), 'webhookTimeoutSeconds');
+    const [action] = svc.doCodeActions(file, d.range, [d]);
+    const edits = action.edit!.changes[URI];
+    for (const e of edits) {
+      assert.ok(e.range.start.line < e.range.end.line || (e.range.start.line === e.range.end.line && e.range.start.character <= e.range.end.character), JSON.stringify(e.range));
+    }
+    assert.ok(edits.some((e) => e.newText.includes('timeoutSeconds: *t')), JSON.stringify(edits));
+  });
+});
+
+describe('document/aliases: quick-fixes change the entry they are about', () => {
+  const policy = yaml`
+    apiVersion: kyverno.io/v1
+    kind: ClusterPolicy
+    metadata:
+      name: audit-by-alias
+    spec:
+      background: false
+      rules:
+        - name: verify
+          match:
+            any:
+              - resources:
+                  kinds: [Pod]
+          verifyImages:
+            - imageReferences: ["ghcr.io/a/*"]
+              failureAction: &audit Audit
+              mutateDigest: false
+              attestors: &att
+                - entries:
+                    - keys: {kms: "awskms:///alias/release"}
+            - imageReferences: ["ghcr.io/b/*"]
+              failureAction: *audit
+              attestors: *att
+            - &base
+              imageReferences: ["ghcr.io/c/*"]
+              failureAction: Audit
+              mutateDigest: false
+              attestors: *att
+            - <<: *base
+              imageReferences: ["ghcr.io/d/*"]
+              mutateDigest: true
+  `;
+  const svc = service();
+  const file = svc.parse(URI, policy);
+  const found = svc.doValidation(file).filter((d) => d.code === 'policy-mutate-digest-audit');
+  const fixed = (d: (typeof found)[number], title: string) => {
+    const action = svc.doCodeActions(file, d.range, [d]).find((a) => a.title === title)!;
+    const [edit] = action.edit!.changes[URI];
+    const lines = policy.split('\n');
+    return { line: edit.range.start.line, text: lines[edit.range.start.line], edit };
+  };
+
+  it('replaces `failureAction: *audit` where the alias stands, leaving the anchor (and the other entry) as they are', () => {
+    assert.equal(found.length, 2, found.map((d) => d.message).join('\n'));
+    const { text, edit } = fixed(found[0], 'Set failureAction: Enforce');
+    assert.equal(text.trim(), 'failureAction: *audit');
+    assert.equal(edit.newText, 'Enforce');
+  });
+
+  it('sets a field of a merging entry in that entry, not in the merged one', () => {
+    const { text, edit } = fixed(found[1], 'Set failureAction: Enforce');
+    assert.equal(text.trim(), '- <<: *base');
+    assert.equal(edit.newText.split('\n')[0], 'failureAction: Enforce');
+  });
+});

@@ -33,6 +33,10 @@ const targets = new WeakMap<Alias, Node | null>();
 /** Nodes whose subtree holds an alias or a merge key: only those need a resolved view. */
 const unresolved = new WeakSet<object>();
 const views = new WeakMap<object, Node>();
+/** The parsed collection behind a resolved view. */
+const writtenNodes = new WeakMap<object, Node>();
+/** The parsed pair behind a view's pair whose value was resolved (its value is still the `*alias` as written). */
+const writtenPairs = new WeakMap<Pair, Pair>();
 const factsByDocument = new WeakMap<Document.Parsed, AliasFacts>();
 
 /** Indexes a parsed document's anchors and aliases (once per Document object; describeDoc calls it). */
@@ -88,6 +92,7 @@ export function resolvedNode(node: unknown): unknown {
   if (!view) {
     view = isMap(current) ? mapView(current as YAMLMap) : seqView(current as YAMLSeq);
     views.set(current, view);
+    writtenNodes.set(view, current as Node);
   }
   return view;
 }
@@ -144,7 +149,24 @@ function seqView(seq: YAMLSeq): YAMLSeq {
 function resolvedPair(pair: Pair, key: unknown, value: unknown): Pair {
   const copy = new Pair(key ?? null, value ?? null);
   if (pair.srcToken) copy.srcToken = pair.srcToken;
+  writtenPairs.set(copy, pair);
   return copy;
+}
+
+/**
+ * The collection as the text has it: its items are the `*alias` nodes and `<<` pairs the user wrote, where edits go.
+ * A view's merged pairs are not among them (they live in the merged map's text).
+ */
+export function writtenNode<N>(node: N): N {
+  return ((node && writtenNodes.get(node as object)) as N | undefined) ?? node;
+}
+
+/**
+ * The pair as the text has it. A resolved pair's key is where the user wrote it but its value may be an anchor's node
+ * elsewhere; an edit that spans or moves the pair's text must use this one.
+ */
+export function writtenPair<P extends Pair<unknown, unknown>>(pair: P): P {
+  return (writtenPairs.get(pair as Pair) as P | undefined) ?? pair;
 }
 
 function copyLooks(from: YAMLMap | YAMLSeq, to: YAMLMap | YAMLSeq): void {
