@@ -191,6 +191,11 @@ export interface IdentityRequirement {
   issuer?: StringMatcher[];
   /** Extension name (FULCIO_EXTENSIONS) or dotted OID → matcher; every one must match. */
   extensions?: Record<string, StringMatcher>;
+  /**
+   * Kyverno's ClusterPolicy `additionalExtensions` know only the original Fulcio extensions 1.1–1.6 (by name or
+   * OID, cosign.go extractCertExtensionValue); any other key fails verification there, so it must not pass here.
+   */
+  legacyExtensionKeysOnly?: boolean;
 }
 
 export function describeMatcher(m: StringMatcher): string {
@@ -221,9 +226,17 @@ export function checkRequirements(requirements: IdentityRequirement[]): void {
         if (!compiled.ok) invalidRegexp(m.regexp, compiled.error.goMessage);
       }
     }
-    for (const key of Object.keys(req.extensions ?? {})) extensionKey(key);
+    for (const key of Object.keys(req.extensions ?? {})) {
+      const name = extensionKey(key);
+      if (req.legacyExtensionKeysOnly && !(FULCIO_EXTENSIONS[name] <= LAST_LEGACY_EXTENSION)) {
+        abort('invalid-policy', `Kyverno rejects the certificate extension ${key} in additionalExtensions ("invalid certificate extension"): only ${Object.keys(FULCIO_EXTENSIONS).slice(0, LAST_LEGACY_EXTENSION).join(', ')} or their OIDs (1.3.6.1.4.1.57264.1.1–.6) are read.`);
+      }
+    }
   }
 }
+
+/** Extensions 1.1–1.6 are the ones cosign's CertExtensions getters (and so Kyverno) read. */
+const LAST_LEGACY_EXTENSION = 6;
 
 function extensionKey(key: string): string {
   if (key in FULCIO_EXTENSIONS) return key;
@@ -293,7 +306,7 @@ export function kyvernoKeylessRequirement(keyless: {
   if (keyless.issuer) issuer.push({ wildcard: keyless.issuer });
   if (keyless.issuerRegExp) issuer.push({ regexp: keyless.issuerRegExp });
   const extensions = Object.fromEntries(Object.entries(keyless.additionalExtensions ?? {}).map(([k, v]) => [k, { wildcard: v } as StringMatcher]));
-  return { subject, issuer, extensions, subjectOnlyWithSans: true };
+  return { subject, issuer, extensions, subjectOnlyWithSans: true, legacyExtensionKeysOnly: true };
 }
 
 /**
