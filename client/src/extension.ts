@@ -9,6 +9,7 @@ import { verifyImagePrompt } from './commands/verifyImage';
 import { VERIFY_FILE_COMMAND, verifyFileCommand } from './commands/verifyFile';
 import { VERIFY_IMAGE_LIST_COMMAND, verifyImageListCommand } from './commands/imageList';
 import { VerificationOutput } from './outputChannel';
+import { redactingOutputChannel } from './redactingChannel';
 import {
   SHOW_OUTPUT_COMMAND, VERIFICATION_RESULT_NOTIFICATION, VERIFY_IMAGE_PROMPT_COMMAND, VerificationResultParams, WORKSPACE_TRUST_NOTIFICATION,
 } from './protocol';
@@ -26,15 +27,21 @@ export interface ImageTrustApi {
 export function activate(context: vscode.ExtensionContext): ImageTrustApi {
   const t0 = performance.now();
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // The server's working directory is the extension's own folder, never the workspace: nothing it starts (a
+  // credential helper) or opens may be found relative to the repository being edited.
+  const cwd = context.extensionPath;
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.stdio },
-    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.stdio, options: { cwd } },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { cwd, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const serverLog = redactingOutputChannel('Image Trust');
   const clientOptions: LanguageClientOptions = {
     // YAML, plus image lists and SPDX SBOMs (their lenses and per-image results).
     documentSelector: [{ language: 'yaml' }, { scheme: 'file', pattern: '**/*images*.{txt,list}' }, { scheme: 'file', pattern: '**/*.{spdx,spdx.json}' }],
     synchronize: { configurationSection: 'imageTrust' },
     diagnosticCollectionName: 'image-trust',
+    // Server log and protocol trace: the trace prints the settings sent to the server, registry passwords included.
+    outputChannel: serverLog,
     // In Restricted Mode the server never contacts a registry; it is told when trust is granted.
     initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted, globalStoragePath: context.globalStorageUri.fsPath },
   };
@@ -46,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): ImageTrustApi {
   const whenReady = () => ready.then(() => started);
   context.subscriptions.push(
     client,
+    serverLog,
     output,
     client.onNotification(VERIFICATION_RESULT_NOTIFICATION, (p: VerificationResultParams) => output.write(p)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void started.sendNotification(WORKSPACE_TRUST_NOTIFICATION, { trusted: true })),

@@ -16,6 +16,7 @@ import { verifyImage } from './verify/verifyImage';
 import { listEntries, matchImage, planFromPolicy } from './verify/policySpec';
 import { allRules } from './service/rules';
 import { toSarif } from './report/sarif';
+import { CLI_LIMITS, walkWorkspace, WalkReport } from './workspaceWalker';
 import { verifyBlobCommand } from './cli/verifyBlob';
 import { verifyImagesFromCommand } from './cli/imagesFrom';
 
@@ -45,8 +46,6 @@ verify  Verifies the image's cosign signatures (or attestations with --type) in 
   --trusted-root FILE           a trusted_root.json (private Sigstore); default: the public-good root
   --allow-insecure-registry     plain HTTP to the registry; only loopback registries (as for pinning)
   --format text|json`;
-
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 interface Finding { file: string; diagnostic: Diagnostic }
 
@@ -80,9 +79,18 @@ async function main(argv: string[]): Promise<number> {
   if (paths.length === 0) return usage('check needs at least one PATH');
 
   const files: string[] = [];
+  const skipped: Finding[] = [];
   for (const p of paths) {
     try {
-      await collect(p, files);
+      const found = await collect(p);
+      files.push(...found.files);
+      for (const { file, size } of found.tooLarge) {
+        // A file nobody checked must not look like a file that passed: an error finding, and a line on stderr.
+        const message = `not checked: the file is ${size} bytes, larger than the ${CLI_LIMITS.maxFileBytes / 1024 / 1024} MiB a file may have`;
+        console.error(`image-trust: skipped ${file}: ${message}`);
+        skipped.push({ file, diagnostic: fileSkipped(message) });
+      }
+      for (const line of found.notes) console.error(`image-trust: ${p}: ${line}`);
     } catch (err) {
       console.error(`image-trust: cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return 2;
@@ -94,24 +102,24 @@ async function main(argv: string[]): Promise<number> {
   const service = getLanguageService({ policyIndex: index });
   const parsed: { file: string; yaml: YamlFile }[] = [];
   for (const file of files) {
-    const stat = await fs.stat(file);
-    if (stat.size > MAX_FILE_BYTES) {
-      console.error(`image-trust: skipped ${file}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
-      continue;
-    }
     const yaml = service.parse(pathToFileURL(path.resolve(file)).toString(), await fs.readFile(file, 'utf8'));
     index.update(yaml.uri, yaml);
     parsed.push({ file, yaml });
   }
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...skipped];
   for (const { file, yaml } of parsed) {
     const diagnostics = service.doValidation(yaml, defaultSettings).sort(byPosition);
     for (const diagnostic of diagnostics) findings.push({ file, diagnostic });
   }
   if (format === 'json') printJson(findings);
   else if (format === 'sarif') printSarif(findings, docsUrl);
-  else printText(findings, files.length);
+  else printText(findings, parsed.length, skipped.length);
   return findings.some((f) => f.diagnostic.severity === Severity.Error) ? 1 : 0;
+}
+
+function fileSkipped(message: string): Diagnostic {
+  const start = { line: 0, character: 0 };
+  return { range: { start, end: start }, severity: Severity.Error, code: 'file-too-large', source: 'image-trust', message };
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {
@@ -123,20 +131,19 @@ function usage(message: string): number {
   return 2;
 }
 
-async function collect(p: string, out: string[]): Promise<void> {
+/** The YAML files a PATH names (a file as given; a folder walked, skipping node_modules and hidden folders). */
+async function collect(p: string): Promise<{ files: string[]; tooLarge: { file: string; size: number }[]; notes: string[] }> {
   const stat = await fs.stat(p);
   if (stat.isFile()) {
-    out.push(p);
-    return;
+    return stat.size > CLI_LIMITS.maxFileBytes ? { files: [], tooLarge: [{ file: p, size: stat.size }], notes: [] } : { files: [p], tooLarge: [], notes: [] };
   }
-  if (!stat.isDirectory()) return;
-  const entries = (await fs.readdir(p, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
-  for (const e of entries) {
-    const full = path.join(p, e.name);
-    if (e.isDirectory()) {
-      if (e.name !== 'node_modules' && !e.name.startsWith('.')) await collect(full, out);
-    } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(full);
-  }
+  if (!stat.isDirectory()) return { files: [], tooLarge: [], notes: [] };
+  const report = new WalkReport(CLI_LIMITS);
+  const files: string[] = [];
+  const walk = walkWorkspace([p], { accept: (name) => /\.ya?ml$/i.test(name), limits: CLI_LIMITS, report, skipDir: (name) => name === 'node_modules' || name.startsWith('.') });
+  for await (const { file } of walk) files.push(file);
+  const tooLarge = await Promise.all(report.tooLarge.map(async (file) => ({ file, size: (await fs.stat(file)).size })));
+  return { files, tooLarge, notes: report.tooDeep ? report.describe('YAML files').filter((l) => l.startsWith('Did not enter')) : [] };
 }
 
 type CheckFormat = 'text' | 'json' | 'sarif';
@@ -175,14 +182,14 @@ function printJson(findings: Finding[]): void {
   process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
 }
 
-function printText(findings: Finding[], fileCount: number): void {
+function printText(findings: Finding[], fileCount: number, skippedCount: number): void {
   for (const { file, diagnostic: d } of findings) {
     const { line, character } = d.range.start;
     console.log(`${file}:${line + 1}:${character + 1}: ${severityNames[d.severity]} [${d.code}] ${d.message}`);
   }
   const count = (s: Severity) => findings.filter((f) => f.diagnostic.severity === s).length;
   console.log(
-    `\n${fileCount} file(s) checked: ${count(Severity.Error)} error(s), ${count(Severity.Warning)} warning(s), ` +
+    `\n${fileCount} file(s) checked${skippedCount ? `, ${skippedCount} skipped` : ''}: ${count(Severity.Error)} error(s), ${count(Severity.Warning)} warning(s), ` +
       `${count(Severity.Information) + count(Severity.Hint)} note(s)`,
   );
 }
@@ -345,10 +352,24 @@ async function verifyCommand(argv: string[]): Promise<number> {
   return verdict === 'verified' ? 0 : verdict === 'error' ? 2 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`image-trust: ${(err as Error).stack ?? err}`);
-    process.exit(2);
-  },
-);
+/**
+ * Exits once stdout and stderr have handed over everything written to them. On a pipe both are asynchronous,
+ * and process.exit() right after a large write would drop what the reader has not taken yet.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  let open = 2;
+  const flushed = () => {
+    if (--open === 0) process.exit(code);
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    // A reader that went away (`| head`) is no reason to crash; what could be delivered was.
+    stream.on('error', () => process.exit(code));
+    stream.write('', flushed);
+  }
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (err) => {
+  console.error(`image-trust: ${(err as Error).stack ?? err}`);
+  exitWhenFlushed(2);
+});

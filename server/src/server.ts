@@ -10,6 +10,10 @@ import { registerCommands, SERVER_COMMANDS } from './commands';
 import { WorkspaceIndexer } from './workspaceIndexer';
 import { VerificationResults, withVerificationResults } from './commands/verifyResults';
 
+// Whatever directory the editor started us in (often the workspace), work from our own: nothing the server
+// runs or opens may be found relative to a repository being edited.
+process.chdir(__dirname);
+
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let workspaceRoots: string[] = [];
@@ -17,7 +21,7 @@ let workspaceRoots: string[] = [];
 const indexer = new WorkspaceIndexer(() => workspaceRoots, revalidateManifests, (m) => connection.console.log(m));
 // Live verification results (lens titles, `image-signature-failed`) reach the service through its workspace view.
 const verificationResults = new VerificationResults();
-const service = getLanguageService({ workspace: createWorkspaceFiles(() => workspaceRoots), policyIndex: withVerificationResults(indexer.index, verificationResults) });
+const service = getLanguageService({ workspace: createWorkspaceFiles(() => workspaceRoots, (m) => connection.console.log(m)), policyIndex: withVerificationResults(indexer.index, verificationResults) });
 // docs/rules.md ships inside the extension next to dist/: diagnostics' codes link to their section.
 const DOCS_URL = pathToFileURL(path.join(__dirname, '..', 'docs', 'rules.md')).toString();
 let settings: ServiceSettings = { ...defaultSettings, docsUrl: DOCS_URL };

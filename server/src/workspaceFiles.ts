@@ -1,49 +1,26 @@
-// Workspace file access for the service (used e.g. to offer *.pub files when completing publicKeys).
+// Workspace file access for the service (the *.pub files offered when completing publicKeys), through the
+// one workspace walker with limits fit for a keystroke; when a limit cuts the search short, it is logged.
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WorkspaceFiles } from './service/languageService';
+import { PUBLIC_KEY_LIMITS, walkWorkspace, WalkLimits, WalkReport } from './workspaceWalker';
 
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.cache']);
-const MAX_FILES = 200;
-const MAX_DEPTH = 8;
-const MAX_BYTES = 64 * 1024;
-
-export function createWorkspaceFiles(roots: () => string[]): WorkspaceFiles {
+export function createWorkspaceFiles(roots: () => string[], log: (line: string) => void = () => undefined, limits: WalkLimits = PUBLIC_KEY_LIMITS): WorkspaceFiles {
   return {
     async findFiles(pattern) {
       const suffix = pattern.replace(/^\*\*\/\*/, '');
+      const folders = roots().filter((r) => r.startsWith('file:')).map((r) => fileURLToPath(r));
+      const report = new WalkReport(limits);
       const found: { uri: string; text: string }[] = [];
-      for (const root of roots()) {
-        if (!root.startsWith('file:')) continue;
-        await walk(fileURLToPath(root), 0, suffix, found);
+      for await (const { file } of walkWorkspace(folders, { accept: (name) => name.endsWith(suffix), limits, report })) {
+        try {
+          found.push({ uri: pathToFileURL(file).toString(), text: await fs.readFile(file, 'utf8') });
+        } catch {
+          /* unreadable files are simply not offered */
+        }
       }
+      for (const line of report.describe(`${pattern} files`)) log(`image-trust: workspace search for ${pattern}: ${line}`);
       return found;
     },
   };
-}
-
-async function walk(dir: string, depth: number, suffix: string, found: { uri: string; text: string }[]): Promise<void> {
-  if (depth > MAX_DEPTH || found.length >= MAX_FILES) return;
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) await walk(full, depth + 1, suffix, found);
-    } else if (e.isFile() && e.name.endsWith(suffix)) {
-      try {
-        const stat = await fs.stat(full);
-        if (stat.size > MAX_BYTES) continue;
-        found.push({ uri: pathToFileURL(full).toString(), text: await fs.readFile(full, 'utf8') });
-      } catch {
-        /* unreadable files are simply not offered */
-      }
-      if (found.length >= MAX_FILES) return;
-    }
-  }
 }

@@ -3,14 +3,11 @@
 // ones. Only the policies matter to manifest diagnostics, so `onPoliciesChanged` fires (debounced) when
 // they change, never for a manifest edit.
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseYamlFile, YamlFile } from './service/document/yamlFile';
 import { PolicyIndex } from './service/workspace/policyIndex';
+import { INDEX_LIMITS, SKIP_DIRS, walkWorkspace, WalkLimits, WalkReport } from './workspaceWalker';
 
-/** Caps of the scan: YAML files read (and files kept in the index), bytes per file, directory depth. */
-export const SCAN_LIMITS = { maxFiles: 2000, maxBytes: 1024 * 1024, maxDepth: 20 };
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', '.cache']);
 const YAML_FILE = /\.ya?ml$/i;
 // Parsing is the expensive part: read the text first and parse only files that can hold a policy or a workload.
 const INTERESTING = /^\s*kind:\s*["']?(ClusterPolicy|Policy|ImageValidatingPolicy|NamespacedImageValidatingPolicy|ClusterImagePolicy|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|PodTemplate)["']?\s*(#.*)?$/m;
@@ -22,8 +19,8 @@ export class WorkspaceIndexer {
   readonly index = new PolicyIndex();
   private timer?: NodeJS.Timeout;
   private scanning = false;
-  /** Set once the scan has stopped at `maxFiles`, so the host can say so. */
-  truncated = false;
+  /** What the last scan left out (limits hit), so the host can say so. */
+  lastScan?: WalkReport;
 
   constructor(
     private readonly roots: () => string[],
@@ -31,29 +28,32 @@ export class WorkspaceIndexer {
     private readonly log: (message: string) => void = () => undefined,
     /** How long a burst of policy changes is gathered before one revalidation. */
     private readonly debounceMs = DEBOUNCE_MS,
+    /** YAML files read (and kept in the index), bytes per file and in all, folder depth. */
+    private readonly limits: WalkLimits = INDEX_LIMITS,
   ) {}
+
+  /** Whether the last scan stopped before the end of the workspace. */
+  get truncated(): boolean {
+    return !!this.lastScan?.stopped;
+  }
 
   /** Walks every workspace folder; yields to the event loop between files so requests are served meanwhile. */
   async scan(): Promise<void> {
     this.scanning = true;
     const started = Date.now();
-    let visited = 0;
+    const report = new WalkReport(this.limits);
     try {
-      for (const root of this.roots()) {
-        if (!root.startsWith('file:')) continue;
-        for await (const file of yamlFiles(fileURLToPath(root), 0)) {
-          if (visited++ >= SCAN_LIMITS.maxFiles) {
-            this.truncated = true;
-            break;
-          }
-          await this.readIntoIndex(pathToFileURL(file).toString());
-          await new Promise((resolve) => setImmediate(resolve));
-        }
+      const folders = this.roots().filter((r) => r.startsWith('file:')).map((r) => fileURLToPath(r));
+      for await (const { file } of walkWorkspace(folders, { accept: (name) => YAML_FILE.test(name), limits: this.limits, report })) {
+        await this.readIntoIndex(pathToFileURL(file).toString());
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.scanning = false;
+      this.lastScan = report;
     }
-    this.log(`image-trust: read ${Math.min(visited, SCAN_LIMITS.maxFiles)} YAML files, indexed ${this.index.size} (${this.index.policies().length} policies, ${this.index.images().length} images) in ${Date.now() - started} ms${this.truncated ? `; stopped at ${SCAN_LIMITS.maxFiles} files` : ''}`);
+    const limits = report.describe('YAML files');
+    this.log(`image-trust: read ${report.files} YAML files, indexed ${this.index.size} (${this.index.policies().length} policies, ${this.index.images().length} images) in ${Date.now() - started} ms${limits.length ? `. ${limits.join(' ')}` : ''}`);
     // One revalidation for the whole scan, not one per policy file found.
     this.schedule(0);
   }
@@ -88,8 +88,8 @@ export class WorkspaceIndexer {
     try {
       const file = fileURLToPath(uri);
       const stat = await fs.stat(file);
-      if (!stat.isFile() || stat.size > SCAN_LIMITS.maxBytes) return this.index.remove(uri, 'disk');
-      if (!this.index.has(uri) && this.index.size >= SCAN_LIMITS.maxFiles) return false;
+      if (!stat.isFile() || stat.size > this.limits.maxFileBytes) return this.index.remove(uri, 'disk');
+      if (!this.index.has(uri) && this.index.size >= this.limits.maxFiles) return false;
       text = await fs.readFile(file, 'utf8');
     } catch {
       return this.index.remove(uri, 'disk');
@@ -106,25 +106,6 @@ export class WorkspaceIndexer {
       this.timer = undefined;
       this.onPoliciesChanged();
     }, delay);
-  }
-}
-
-async function* yamlFiles(dir: string, depth: number): AsyncGenerator<string> {
-  if (depth > SCAN_LIMITS.maxDepth) return;
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) yield* yamlFiles(full, depth + 1);
-    } else if (e.isFile() && YAML_FILE.test(e.name)) {
-      yield full;
-    }
   }
 }
 

@@ -1,11 +1,11 @@
 // The `check` command as a CI job runs it: output formats, exit codes, folder walking, bad input.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { yaml } from '../support/service';
-import { CLI, ensureBuilt } from '../lsp/harness';
+import { CLI, ensureBuilt, ROOT } from '../lsp/harness';
 
 interface JsonFinding {
   file: string;
@@ -174,6 +174,18 @@ describe('CLI: image-trust check', function () {
     const help = check('--help');
     assert.equal(help.code, 0);
     assert.match(help.stdout, /check PATH/);
+  });
+
+  it('exits 0 for a valid policy written with anchors, aliases and merge keys, and 1 for an alias bomb', () => {
+    const aliased = readFileSync(path.join(ROOT, 'test', 'fixtures', 'policies', 'aliases-and-merge-keys.yaml'), 'utf8');
+    write('aliases/policy.yaml', aliased);
+    const r = check('check', 'aliases/policy.yaml');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const bomb = ['l0: &l0 [a, a, a, a, a, a, a, a, a, a]', ...Array.from({ length: 8 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`)];
+    write('aliases/bomb.yaml', GOOD.replace('metadata:\n', `metadata:\n  annotations:\n${bomb.map((l) => `    ${l}`).join('\n')}\n`).replace('background: false', 'backgrond: false'));
+    const { code, findings } = json('check', 'aliases/bomb.yaml');
+    assert.equal(code, 1);
+    assert.deepEqual(findings.map((f) => f.code).sort(), ['schema-unknown-field', 'yaml-excessive-aliasing']);
   });
 
   it('reports malformed YAML as findings instead of crashing', () => {

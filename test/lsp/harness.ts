@@ -50,7 +50,8 @@ export async function startServer(options: Partial<LspClientOptions> = {}): Prom
   return LspClient.start({
     command: process.execPath,
     args: [SERVER, '--stdio'],
-    cwd: ROOT,
+    // As the VS Code client does: never a workspace folder (the fixtures live under ROOT).
+    cwd: path.dirname(SERVER),
     workspaceFolders: [WORKSPACE],
     configuration: { imageTrust: {} },
     ...options,

@@ -35,6 +35,7 @@ describe('LSP: Verify File Signature (detached .sig + .cert, Rekor stand-in)', f
   let kubectl: string;
   let logIndex: number;
   let integratedTime: number;
+  let trustedRootFile: string;
 
   before(async () => {
     const work = tempDir('image-trust-lsp-verifyfile-');
@@ -57,6 +58,7 @@ describe('LSP: Verify File Signature (detached .sig + .cert, Rekor stand-in)', f
     writeFileSync(`${kubectl}.sha256`, `${sha}\n`);
     writeFileSync(`${kubectl}.sha512`, `${crypto.createHash('sha512').update(data).digest('hex')}\n`);
     const trustedRoot = path.join(work, 'trusted_root.json');
+    trustedRootFile = trustedRoot;
     writeFileSync(trustedRoot, JSON.stringify({
       mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
       tlogs: [rekor.trustedRootTlog()],
@@ -66,7 +68,7 @@ describe('LSP: Verify File Signature (detached .sig + .cert, Rekor stand-in)', f
     }));
     client = await startServer({
       workspaceFolders: [pathToFileURL(work).toString()],
-      configuration: { imageTrust: { verify: { rekorUrl: rekor.url, trustedRoot: 'trusted_root.json' } } },
+      configuration: { imageTrust: { verify: { rekorUrl: rekor.url, trustedRoot } } },
       initializationOptions: { globalStoragePath: path.join(work, 'storage') },
     });
   });
@@ -107,7 +109,7 @@ describe('LSP: Verify File Signature (detached .sig + .cert, Rekor stand-in)', f
   it('in an untrusted workspace no log is contacted: it says so and fails unless the user skips the log', async () => {
     const untrusted = await startServer({
       workspaceFolders: [pathToFileURL(path.dirname(path.dirname(path.dirname(path.dirname(path.dirname(dir)))))).toString()],
-      configuration: { imageTrust: { verify: { rekorUrl: rekor.url, trustedRoot: 'trusted_root.json' } } },
+      configuration: { imageTrust: { verify: { rekorUrl: rekor.url, trustedRoot: trustedRootFile } } },
       initializationOptions: { workspaceTrusted: false, globalStoragePath: path.join(dir, 'storage') },
     });
     try {

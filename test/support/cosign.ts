@@ -2,7 +2,7 @@
 // differential oracle. cosign always runs with HOME and TUF_ROOT inside a temporary directory, never uploads to
 // a transparency log and speaks plain HTTP only to the loopback test registry.
 import { execFile, execFileSync } from 'node:child_process';
-import { generateKeyPairSync, KeyObject, randomBytes, scryptSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, KeyObject, randomBytes, scryptSync } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
@@ -107,6 +107,59 @@ export class Cosign {
     const publicKeyPem = pair.publicKey.export({ format: 'pem', type: 'spki' }).toString();
     writeFileSync(pubFile, publicKeyPem);
     return { name, kind, keyFile, pubFile, publicKeyPem };
+  }
+
+  /** An existing private key (e.g. a certificate's, made with node:crypto) written as a cosign key file. */
+  keyFrom(name: string, privateKey: KeyObject): CosignKey {
+    const keyFile = path.join(this.work, `${name}.key`);
+    const pubFile = path.join(this.work, `${name}.pub`);
+    writeFileSync(keyFile, encryptCosignKey(privateKey, PASSWORD));
+    const publicKeyPem = createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }).toString();
+    writeFileSync(pubFile, publicKeyPem);
+    const kind: KeyKind = privateKey.asymmetricKeyType === 'ed25519' ? 'ed25519' : privateKey.asymmetricKeyType === 'rsa' ? 'rsa-2048' : privateKey.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? 'ecdsa-p384' : 'ecdsa-p256';
+    return { name, kind, keyFile, pubFile, publicKeyPem };
+  }
+
+  /**
+   * `cosign sign --certificate … [--certificate-chain …]` without the log: a keyless-style signature from a private
+   * CA. Resolves with cosign's result instead of throwing: cosign refuses some certificates, and tests report that.
+   */
+  signWithCertificate(key: CosignKey, certificateFile: string, chainFile: string | undefined, image: string): Promise<RunResult> {
+    const args = ['sign', '-y', '--key', key.keyFile, '--certificate', certificateFile, '--tlog-upload=false', '--allow-http-registry'];
+    if (chainFile) args.push('--certificate-chain', chainFile);
+    args.push(image);
+    return this.run(args);
+  }
+
+  /** `cosign attest --certificate … --certificate-chain …` without the log (a legacy `.att` from a private CA). */
+  attestWithCertificate(key: CosignKey, certificateFile: string, chainFile: string, image: string, type: string, predicate: unknown): Promise<RunResult> {
+    const file = path.join(this.work, `predicate-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(predicate));
+    return this.must(['attest', '-y', '--key', key.keyFile, '--certificate', certificateFile, '--certificate-chain', chainFile, '--tlog-upload=false', '--allow-http-registry', '--type', type, '--predicate', file, image]);
+  }
+
+  /** `cosign verify-attestation` with the private CA's flags (see verifyKeyless). */
+  verifyAttestationKeyless(image: string, type: string, opts: { identity: string; issuer: string; certificateChain: string }): Promise<RunResult> {
+    return this.run([
+      'verify-attestation', '--allow-http-registry', '--offline', '--insecure-ignore-tlog', '--insecure-ignore-sct', '--type', type,
+      '--certificate-chain', opts.certificateChain, '--certificate-identity', opts.identity, '--certificate-oidc-issuer', opts.issuer, image,
+    ]);
+  }
+
+  /**
+   * The keyless oracle for a private CA: `cosign verify --certificate-identity[-regexp] --certificate-oidc-issuer[-regexp]
+   * --certificate-chain` (its last certificate is the root, the others intermediates), offline, no log, no SCT.
+   */
+  verifyKeyless(image: string, opts: { identity?: string; identityRegexp?: string; issuer?: string; issuerRegexp?: string; certificateChain: string; certificate?: string }): Promise<RunResult> {
+    const args = ['verify', '--allow-http-registry', '--offline', '--insecure-ignore-tlog', '--insecure-ignore-sct', '--certificate-chain', opts.certificateChain];
+    // With --certificate the named certificate verifies, chained to --certificate-chain (Kyverno `certificates`).
+    if (opts.certificate !== undefined) args.push('--certificate', opts.certificate);
+    if (opts.identity !== undefined) args.push('--certificate-identity', opts.identity);
+    if (opts.identityRegexp !== undefined) args.push('--certificate-identity-regexp', opts.identityRegexp);
+    if (opts.issuer !== undefined) args.push('--certificate-oidc-issuer', opts.issuer);
+    if (opts.issuerRegexp !== undefined) args.push('--certificate-oidc-issuer-regexp', opts.issuerRegexp);
+    args.push(image);
+    return this.run(args);
   }
 
   /** `cosign sign` without the transparency log; `repository` plays COSIGN_REPOSITORY. */

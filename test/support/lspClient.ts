@@ -21,6 +21,10 @@ export interface LspClientOptions {
   initializationOptions?: unknown;
   /** Collect the server's stderr (default) or pass it through for debugging. */
   stderr?: 'collect' | 'inherit';
+  /** The server's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Keep every byte the server writes to stdout and stderr (`traffic`), e.g. to search it for secrets. */
+  recordTraffic?: boolean;
 }
 
 /** Diagnostics as published, with the client-side arrival time (performance.now()). */
@@ -58,6 +62,7 @@ export class LspClient {
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly documents = new Map<string, OpenDocument>();
   private stderrText = '';
+  private readonly recorded: Buffer[] = [];
   private exited = false;
   private readonly exitPromise: Promise<number | null>;
 
@@ -74,10 +79,15 @@ export class LspClient {
   static async start(options: LspClientOptions): Promise<LspClient> {
     const child = spawn(options.command, options.args ?? [], {
       cwd: options.cwd,
+      env: options.env,
       stdio: ['pipe', 'pipe', options.stderr === 'inherit' ? 'inherit' : 'pipe'],
     });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection, options);
+    if (options.recordTraffic) {
+      child.stdout!.on('data', (chunk: Buffer) => client.recorded.push(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => client.recorded.push(chunk));
+    }
     child.stderr?.on('data', (chunk: Buffer) => {
       // Keep only the tail: enough to explain a crash without growing without bound.
       client.stderrText = (client.stderrText + chunk.toString()).slice(-20_000);
@@ -93,6 +103,11 @@ export class LspClient {
 
   get stderr(): string {
     return this.stderrText;
+  }
+
+  /** Everything the server wrote (protocol messages and stderr), when started with `recordTraffic`. */
+  get traffic(): string {
+    return Buffer.concat(this.recorded).toString('utf8');
   }
 
   private listen(): void {

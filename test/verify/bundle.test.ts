@@ -145,4 +145,15 @@ describe('verify: Fulcio extensions from a real GitHub Actions certificate (addi
     assert.equal(outcomeCode(run({ '1.3.6.1.4.1.57264.1.3': 'c7b3dfb335f051e1c86bda4c716fac97df62ad81' })), 'pass');
     assert.equal(outcomeCode(run({ notAnExtension: 'x' })), 'invalid-policy');
   });
+
+  it('fails, as Kyverno does, on extensions past 1.6 even when the certificate holds a matching value', () => {
+    // The certificate carries sourceRepositoryVisibilityAtSigning (1.22) = public, but Kyverno's
+    // extractCertExtensionValue only knows 1.1–1.6 and fails verification on any other key.
+    for (const key of ['sourceRepositoryVisibilityAtSigning', '1.3.6.1.4.1.57264.1.22', 'issuer']) {
+      const r = run({ [key]: '*' });
+      assert.equal(outcomeCode(r), 'invalid-policy', key);
+      if (!r.ok) assert.match(r.reason, /Kyverno rejects the certificate extension/);
+    }
+    assert.equal(outcomeCode(run({ oidcIssuer: 'https://token.actions.githubusercontent.com', '1.3.6.1.4.1.57264.1.6': 'refs/heads/*' })), 'pass');
+  });
 });

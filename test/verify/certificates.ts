@@ -86,18 +86,36 @@ export interface TestCA {
   name: string;
 }
 
-/** A self-signed root CA valid from `notBefore` for ten years. */
-export function makeCA(cn = 'image-trust test CA', notBefore = new Date('2025-01-01T00:00:00Z')): TestCA {
-  const { privateKey, publicKey } = p256();
-  const notAfter = new Date(notBefore.getTime() + 10 * 365 * 86_400_000);
+export interface CAOptions {
+  /** The CA that issues this one (an intermediate); default: self-signed root. */
+  issuer?: TestCA;
+  /** Default: ten years after notBefore. */
+  notAfter?: Date;
+  /** basicConstraints pathLenConstraint. */
+  pathLen?: number;
+  /** `false`: basicConstraints cA=false (not a CA, whatever it signs). */
+  isCA?: boolean;
+  /** Extended key usages (dotted OIDs); default: none (unrestricted). */
+  eku?: string[];
+  /** Reuse a key pair (several certificates of one CA); default: a fresh P-256 pair. */
+  keys?: { privateKey: crypto.KeyObject; publicKey: crypto.KeyObject };
+}
+
+/** A CA valid from `notBefore` (for ten years unless `notAfter`): a self-signed root, or an intermediate of `issuer`. */
+export function makeCA(cn = 'image-trust test CA', notBefore = new Date('2025-01-01T00:00:00Z'), opts: CAOptions = {}): TestCA {
+  const { privateKey, publicKey } = opts.keys ?? p256();
+  const notAfter = opts.notAfter ?? new Date(notBefore.getTime() + 10 * 365 * 86_400_000);
+  const parent = opts.issuer;
   const der = signed(tbs({
-    serial: 1, issuer: cn, subject: cn, notBefore, notAfter, key: publicKey,
+    serial: crypto.randomInt(2, 2 ** 31), issuer: parent?.name ?? cn, subject: cn, notBefore, notAfter, key: publicKey,
     extensions: [
       extension('2.5.29.15', bits(Buffer.from([0x06])), true), // keyCertSign, cRLSign
-      extension('2.5.29.19', seq(bool(true)), true),
+      extension('2.5.29.19', opts.isCA === false ? seq() : seq(bool(true), ...(opts.pathLen === undefined ? [] : [integer(opts.pathLen)])), true),
       extension('2.5.29.14', octets(keyId(publicKey))),
+      ...(parent ? [extension('2.5.29.35', seq(tlv(0x80, keyId(parent.publicKey))))] : []),
+      ...(opts.eku ? [extension('2.5.29.37', seq(...opts.eku.map(oid)))] : []),
     ],
-  }), privateKey);
+  }), parent?.privateKey ?? privateKey);
   return { der, pem: toPem(der), privateKey, publicKey, name: cn };
 }
 
@@ -107,10 +125,18 @@ export function makeCTLog(): { privateKey: crypto.KeyObject; publicKey: crypto.K
   return { privateKey, publicKey, publicPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(), logID: crypto.createHash('sha256').update(spki(publicKey)).digest() };
 }
 
+/** A subject alternative name; a Buffer value is written as is (to build names Go's x509 rejects). */
+export type SanSpec = { kind: 'uri' | 'email' | 'dns' | 'ip'; value: string | Buffer };
+
 export interface LeafOptions {
   ca: TestCA;
-  subjectUri: string;
-  oidcIssuer: string;
+  /** The URI SAN, unless `sans` is given. */
+  subjectUri?: string;
+  sans?: SanSpec[];
+  /** Written to Fulcio's original issuer extension 1.1 (raw bytes), unless `issuers` is given. */
+  oidcIssuer?: string;
+  /** Fulcio's issuer extensions: `v1` (1.1, raw), `v2` (1.8, DER UTF8String), in this order unless `v2First`. */
+  issuers?: IssuerExtensions;
   notBefore: Date;
   notAfter: Date;
   /** Embed an SCT from this CT log, signed over the precertificate as a real log would. */
@@ -128,8 +154,8 @@ export function makeLeaf(opts: LeafOptions): { der: Buffer; pem: string; private
     extension('2.5.29.37', seq(oid('1.3.6.1.5.5.7.3.3'))), // codeSigning
     extension('2.5.29.14', octets(keyId(publicKey))),
     extension('2.5.29.35', seq(tlv(0x80, keyId(opts.ca.publicKey)))),
-    extension('2.5.29.17', seq(tlv(0x86, Buffer.from(opts.subjectUri))), true),
-    extension('1.3.6.1.4.1.57264.1.1', Buffer.from(opts.oidcIssuer)),
+    extension('2.5.29.17', seq(...(opts.sans ?? [{ kind: 'uri', value: opts.subjectUri ?? '' }]).map(sanName)), true),
+    ...issuerExtensions(opts.issuers ?? { v1: opts.oidcIssuer }),
   ];
   if (opts.sctFrom) {
     // The SCT signs the certificate without its SCT extension; appended last, removing it restores those bytes.
@@ -147,4 +173,17 @@ export function makeLeaf(opts: LeafOptions): { der: Buffer; pem: string; private
   }
   const der = signed(tbs({ ...base, extensions }), opts.ca.privateKey);
   return { der, pem: toPem(der), privateKey, publicKey };
+}
+
+/** `v2Raw` writes 1.8 as raw bytes, not DER (a malformed certificate). */
+export type IssuerExtensions = { v1?: string; v2?: string; v2Raw?: string; v2First?: boolean };
+
+const SAN_TAGS = { email: 0x81, dns: 0x82, uri: 0x86, ip: 0x87 } as const;
+const sanName = (san: SanSpec) => tlv(SAN_TAGS[san.kind], typeof san.value === 'string' ? Buffer.from(san.value, 'utf8') : san.value);
+
+function issuerExtensions(issuers: IssuerExtensions): Buffer[] {
+  const v1 = issuers.v1 === undefined ? [] : [extension('1.3.6.1.4.1.57264.1.1', Buffer.from(issuers.v1))];
+  const v2 = issuers.v2 !== undefined ? [extension('1.3.6.1.4.1.57264.1.8', utf8(issuers.v2))]
+    : issuers.v2Raw !== undefined ? [extension('1.3.6.1.4.1.57264.1.8', Buffer.from(issuers.v2Raw))] : [];
+  return issuers.v2First ? [...v2, ...v1] : [...v1, ...v2];
 }

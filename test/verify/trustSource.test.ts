@@ -317,31 +317,34 @@ describe('trust source: the public-good root refreshed through TUF', function ()
 // ---- a trusted_root.json named in settings -----------------------------------------------------------------
 
 describe('trust source: imageTrust.verify.trustedRoot', () => {
-  it('resolves ~/, absolute and workspace-relative paths; a relative path without a workspace is an error', () => {
-    assert.deepEqual(resolveTrustedRootPath('~/sigstore/root.json', '/ws', '/home/me'), { ok: true, file: path.join('/home/me', 'sigstore/root.json') });
-    assert.deepEqual(resolveTrustedRootPath('/etc/sigstore/root.json', '/ws'), { ok: true, file: '/etc/sigstore/root.json' });
-    assert.deepEqual(resolveTrustedRootPath('  policies/root.json ', '/ws'), { ok: true, file: '/ws/policies/root.json' });
-    const relative = resolveTrustedRootPath('root.json', undefined);
-    assert.ok(!relative.ok && /trusted root "root\.json" \(imageTrust\.verify\.trustedRoot\) could not be read: the path is relative and no workspace folder is open/.test(relative.reason));
+  it('resolves ~/ and absolute paths; a relative path is an error, never resolved against a workspace', () => {
+    assert.deepEqual(resolveTrustedRootPath('~/sigstore/root.json', '/home/me'), { ok: true, file: path.join('/home/me', 'sigstore/root.json') });
+    assert.deepEqual(resolveTrustedRootPath('/etc/sigstore/root.json'), { ok: true, file: '/etc/sigstore/root.json' });
+    for (const relative of ['  policies/root.json ', 'root.json', './root.json', '../x/root.json']) {
+      const r = resolveTrustedRootPath(relative);
+      assert.ok(!r.ok, relative);
+      assert.equal(r.reason, `trusted root "${relative.trim()}" (imageTrust.verify.trustedRoot) is a relative path. Relative paths are not resolved (never against the workspace); use an absolute path or one starting with ~/.`);
+    }
   });
 
-  it('loads the file and names it; relative to the workspace folder', async () => {
+  it('loads the file and names it', async () => {
     const ws = tmp('ws');
     mkdirSync(path.join(ws, 'sigstore'));
-    writeFileSync(path.join(ws, 'sigstore', 'trusted_root.json'), MOCK_ROOT_TEXT);
-    const choice = await trustedRootFromFile('sigstore/trusted_root.json', ws);
+    const file = path.join(ws, 'sigstore', 'trusted_root.json');
+    writeFileSync(file, MOCK_ROOT_TEXT);
+    const choice = await trustedRootFromFile(file);
     assert.ok(trustsMockCA(choice));
     assert.ok(choice.ok);
-    assert.equal(choice.root.source, `trusted root ${path.join(ws, 'sigstore', 'trusted_root.json')}`);
+    assert.equal(choice.root.source, `trusted root ${file}`);
     assert.match(choice.description, /imageTrust\.verify\.trustedRoot\); the Sigstore public-good root is not used$/);
   });
 
   it('picks up a changed file', async () => {
     const file = path.join(tmp('ws-change'), 'root.json');
     writeFileSync(file, MOCK_ROOT_TEXT);
-    assert.ok(trustsMockCA(await trustedRootFromFile(file, undefined)));
+    assert.ok(trustsMockCA(await trustedRootFromFile(file)));
     writeFileSync(file, sigstoreFixture('public-good-trusted_root.json'));
-    assert.ok(!trustsMockCA(await trustedRootFromFile(file, undefined)));
+    assert.ok(!trustsMockCA(await trustedRootFromFile(file)));
   });
 
   for (const [name, content, reason] of [
@@ -352,7 +355,7 @@ describe('trust source: imageTrust.verify.trustedRoot', () => {
     it(`${name} is an error naming the file, never a fallback to the public-good root`, async () => {
       const file = path.join(tmp('ws-bad'), 'trusted_root.json');
       if (content !== undefined) writeFileSync(file, content);
-      const choice = await trustedRootFromFile(file, undefined);
+      const choice = await trustedRootFromFile(file);
       assert.equal(choice.ok, false);
       if (choice.ok) return;
       assert.ok(choice.reason.startsWith(`trusted root ${file} (imageTrust.verify.trustedRoot) could not be read: `), choice.reason);
@@ -367,10 +370,10 @@ describe('trust source: imageTrust.verify.trustedRoot', () => {
       const source = new TrustSource({ cacheDir: dir, mirrorURL: repo.url, tufRootPath: repo.rootPath });
       const file = path.join(dir, 'private.json');
       writeFileSync(file, sigstoreFixture('public-good-trusted_root.json'));
-      const fromFile = await source.choose(file, undefined);
+      const fromFile = await source.choose(file);
       assert.ok(fromFile.ok && fromFile.root.source === `trusted root ${file}`);
       assert.equal(repo.hits.length, 0, 'no TUF refresh while a trusted root file is set');
-      const fromTuf = await source.choose('  ', undefined);
+      const fromTuf = await source.choose('  ');
       assert.ok(trustsMockCA(fromTuf));
       assert.ok(repo.hits.length > 0);
     } finally {
@@ -506,7 +509,7 @@ describe('trust source: a policy\'s roots, rekor.pubkey and ctlog.pubkey (mock p
 
   it('a trusted root from settings replaces the public-good root: verified with no policy material', async () => {
     const file = path.join(SIGSTORE_FIXTURES, 'mock-keyless', 'trusted_root.json');
-    const o = await verify({}, { trustRoot: () => trustedRootFromFile(file, undefined) });
+    const o = await verify({}, { trustRoot: () => trustedRootFromFile(file) });
     assert.equal(o.verdict, 'verified', explain(o));
     assert.equal(o.details[1], `trust root: ${file} (imageTrust.verify.trustedRoot); the Sigstore public-good root is not used`);
   });
@@ -517,7 +520,7 @@ describe('trust source: a policy\'s roots, rekor.pubkey and ctlog.pubkey (mock p
     const registry = { manifest: async () => { contacted = true; return { ok: false, error: { code: 'not-found', message: 'x' } }; } } as unknown as RegistryClient;
     const o = await verifyImage(
       { image: IMAGE, spec: { kind: 'policy-entry', policyUri: 'file:///p.yaml', policyText: keylessPolicy({}), ruleIndex: 0, entryIndex: 0 } },
-      { registry, trustRoot: () => trustedRootFromFile(file, undefined) },
+      { registry, trustRoot: () => trustedRootFromFile(file) },
     );
     assert.equal(o.verdict, 'error');
     assert.match(o.summary, new RegExp(`^✗ trusted root ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(imageTrust\\.verify\\.trustedRoot\\) could not be read: ENOENT`));
@@ -594,15 +597,22 @@ describe('trust source: the language server (built server, stand-in engine that 
     client!.configuration.imageTrust = { verify: { trustedRoot: value } };
   };
 
-  it('a relative imageTrust.verify.trustedRoot resolves against the first workspace folder', async () => {
+  it('a relative imageTrust.verify.trustedRoot is an error, even with the file in the workspace folder', async () => {
     setTrustedRoot('roots/trusted_root.json');
+    const o = await verifyOnce();
+    assert.equal(o.verdict, 'error');
+    assert.match(o.summary, /^trusted root "roots\/trusted_root\.json" \(imageTrust\.verify\.trustedRoot\) is a relative path\. Relative paths are not resolved/);
+  });
+
+  it('an absolute one is used and named', async () => {
+    setTrustedRoot(path.join(ws, 'roots', 'trusted_root.json'));
     const o = await verifyOnce();
     assert.equal(o.verdict, 'verified', o.summary);
     assert.equal(o.summary, `trust root: ${path.join(ws, 'roots', 'trusted_root.json')} (imageTrust.verify.trustedRoot); the Sigstore public-good root is not used`);
   });
 
   it('an unreadable one is the verification error, not a fallback', async () => {
-    setTrustedRoot('roots/missing.json');
+    setTrustedRoot(path.join(ws, 'roots', 'missing.json'));
     const o = await verifyOnce();
     assert.equal(o.verdict, 'error');
     assert.ok(o.summary.startsWith(`trusted root ${path.join(ws, 'roots', 'missing.json')} (imageTrust.verify.trustedRoot) could not be read: ENOENT`), o.summary);

@@ -3,7 +3,7 @@
 // `name:tag@sha256:…` through workspace/applyEdit. Failures reach the user as the registry client's
 // actionable messages.
 import { promises as fs } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CancellationToken, Range, TextEdit, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RegistryClient } from '../registry/client';
@@ -11,7 +11,7 @@ import type { RegistryError } from '../registry/errors';
 import { parseRegistrySettings } from '../registry/settings';
 import { parseYamlFile } from '../service/document/yamlFile';
 import { pinnableSites } from '../service/rules/image/pinDigestFix';
-import { createWorkspaceFiles } from '../workspaceFiles';
+import { PIN_LIMITS, walkWorkspace, WalkLimits, WalkReport } from '../workspaceWalker';
 import type { CommandContext } from './index';
 import { kustomizeDigestEdit, pinEditAt } from './pinEdit';
 import { abortOn } from './cancellation';
@@ -32,12 +32,18 @@ export interface PinOutcome {
   applied: boolean;
   pinned: { uri: string; image: string; pinned: string }[];
   failed: { uri: string; image: string; error: RegistryError }[];
+  /** Workspace search limits that were hit (so some manifests may not have been looked at). */
+  notSearched?: string[];
 }
 
 export class DigestPinner {
   private client?: { key: string; client: RegistryClient };
 
-  constructor(private readonly ctx: CommandContext, private readonly clientOptions: { home?: string } = {}) {}
+  constructor(
+    private readonly ctx: CommandContext,
+    private readonly clientOptions: { home?: string } = {},
+    private readonly searchLimits: WalkLimits = PIN_LIMITS,
+  ) {}
 
   /** `imageTrust.pinDigest(uri, range, image)`: the quick-fix on one image. */
   async pinOne(args: unknown[], token?: CancellationToken): Promise<PinOutcome> {
@@ -77,7 +83,8 @@ export class DigestPinner {
     progress.begin('Pinning image digests', 0, uri ? 'Reading the file…' : 'Finding manifests in the workspace…', true);
     const signal = abortOn(token, (progress as { token?: CancellationToken }).token);
     try {
-      const uris = uri ? [uri] : await this.workspaceYamlFiles();
+      const search = uri ? { uris: [uri], report: undefined } : await this.workspaceYamlFiles();
+      const uris = search.uris;
       const work: { uri: string; doc: TextDocument; sites: { image: string; start: number; end: number }[] }[] = [];
       for (const u of uris) {
         const doc = await this.textDocument(u);
@@ -96,6 +103,8 @@ export class DigestPinner {
       })));
 
       const outcome: PinOutcome = { applied: false, pinned: [], failed: [] };
+      const notSearched = search.report?.describe('YAML files') ?? [];
+      if (notSearched.length) outcome.notSearched = notSearched;
       const changes: Record<string, TextEdit[]> = {};
       for (const w of work) {
         for (const site of w.sites) {
@@ -131,14 +140,16 @@ export class DigestPinner {
     const pinned = outcome.pinned.length === 0
       ? (outcome.failed.length === 0 ? (oneFile ? 'No unpinned images in this file.' : `No unpinned images in ${files} manifest file(s).`) : 'No image was pinned.')
       : `Pinned ${outcome.pinned.length} image(s) in ${pinnedFiles} file(s).`;
+    // A search cut short by a limit is said in the summary: "no unpinned images" must not mean "not looked at".
+    const limits = outcome.notSearched?.length ? ` ${outcome.notSearched.join(' ')}` : '';
     if (outcome.failed.length === 0) {
-      this.show('info', pinned);
+      this.show(limits ? 'warning' : 'info', pinned + limits);
       return;
     }
     const distinct = [...new Map(outcome.failed.map((f) => [f.image, f])).values()];
     const shown = distinct.slice(0, 3).map((f) => `${f.image}: ${f.error.message}`).join(' ');
     const more = distinct.length > 3 ? ` (and ${distinct.length - 3} more)` : '';
-    const text = `${pinned} ${distinct.length} image(s) could not be resolved${more}. ${shown}`;
+    const text = `${pinned} ${distinct.length} image(s) could not be resolved${more}. ${shown}${limits}`;
     this.show(outcome.pinned.length === 0 ? 'error' : 'warning', text);
   }
 
@@ -178,17 +189,20 @@ export class DigestPinner {
     }
   }
 
-  private async workspaceYamlFiles(): Promise<string[]> {
+  /** The workspace's YAML files (and open YAML documents in it), with what the search left out. */
+  private async workspaceYamlFiles(): Promise<{ uris: string[]; report: WalkReport }> {
     let roots: string[] = [];
     try {
       roots = ((await this.ctx.connection.workspace.getWorkspaceFolders()) ?? []).map((f) => f.uri);
     } catch {
       roots = [];
     }
-    const files = createWorkspaceFiles(() => roots);
-    const found = [...(await files.findFiles('**/*.yaml')), ...(await files.findFiles('**/*.yml'))].map((f) => f.uri);
-    const open = this.ctx.documents.all().map((d) => d.uri).filter((u) => /\.ya?ml$/.test(u) && roots.some((r) => u.startsWith(r)));
-    return [...new Set([...found, ...open])];
+    const folders = roots.filter((r) => r.startsWith('file:')).map((r) => fileURLToPath(r));
+    const report = new WalkReport(this.searchLimits);
+    const found: string[] = [];
+    for await (const { file } of walkWorkspace(folders, { accept: (name) => /\.ya?ml$/i.test(name), limits: this.searchLimits, report })) found.push(pathToFileURL(file).toString());
+    for (const line of report.describe('YAML files')) this.ctx.connection.console.log(`[pin] ${line}`);
+    const open = this.ctx.documents.all().map((d) => d.uri).filter((u) => /\.ya?ml$/i.test(u) && roots.some((r) => u.startsWith(r)));
+    return { uris: [...new Set([...found, ...open])], report };
   }
 }
-

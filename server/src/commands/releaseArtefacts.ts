@@ -2,7 +2,6 @@
 // connection: their requests, and the image lists' lenses and diagnostics through the object returned.
 import { CodeLensRefreshRequest } from 'vscode-languageserver/node';
 import type { CancellationToken } from 'vscode-languageserver/node';
-import { fileURLToPath } from 'node:url';
 import { ImageLists, VERIFY_IMAGE_LIST_REQUEST, VerifyImageListParams } from './imageList';
 import type { Verifier, VerifyContext } from './verify';
 import { FILE_COMPANIONS_REQUEST, fileCompanions, FileCompanionsParams, VERIFY_FILE_REQUEST, verifyFile, VerifyFileParams } from './verifyFile';
@@ -23,11 +22,6 @@ export function registerReleaseArtefacts(ctx: VerifyContext, verifier: Verifier)
     connection,
     isTrusted: () => verifier.isTrusted,
     trustRoot: () => verifier.trustRootChoice(),
-    workspaceDir: async () => {
-      const folders = await connection.workspace.getWorkspaceFolders().catch(() => null);
-      const uri = folders?.[0]?.uri;
-      return uri?.startsWith('file:') ? fileURLToPath(uri) : undefined;
-    },
   }, token));
   ctx.documents.onDidClose((e) => imageLists.forget(e.document.uri));
   return imageLists;

@@ -19,7 +19,7 @@ import { parseYamlFile } from '../service/document/yamlFile';
 import { coveringRules, ImageRuleMatch, subjectOf } from '../service/manifest/coverage';
 import { imagesInFile, ImageOccurrence } from '../service/manifest/images';
 import { attestorSummary } from '../service/manifest/attestorSummary';
-import { verifyImagesEntries } from '../service/policy/kyvernoPolicy';
+import { kyvernoModel } from '../service/policy/model';
 import type { RecordedRuleVerification, VerifyEntryRef, WorkspaceView } from '../service/workspace/policyIndex';
 import type { VerifyOutcome, VerifyRequest, VerifySpec } from '../verify/api';
 import type { TrustSource } from '../verify/trustSource';
@@ -104,8 +104,6 @@ export class Verifier {
   private limiter?: { size: number; semaphore: Semaphore };
   private client?: { key: string; client: RegistryClient };
   private trustSource?: TrustSource;
-  /** The first workspace folder: relative `trustedRoot` paths resolve against it. */
-  private workspaceDir?: string;
   /** `initializationOptions.globalStoragePath` (the extension's global storage): holds the TUF cache. */
   private storagePath?: string;
   private readonly openTimers = new Map<string, { timer?: NodeJS.Timeout; abort: AbortController }>();
@@ -116,8 +114,6 @@ export class Verifier {
   initialize(params: InitializeParams): void {
     const options = params.initializationOptions as { workspaceTrusted?: unknown; globalStoragePath?: unknown } | undefined;
     if (typeof options?.globalStoragePath === 'string' && path.isAbsolute(options.globalStoragePath)) this.storagePath = options.globalStoragePath;
-    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
-    if (folder?.startsWith('file:')) this.workspaceDir = fileURLToPath(folder);
     if (typeof options?.workspaceTrusted === 'boolean') this.trusted = options.workspaceTrusted;
     this.refreshSupport = !!params.capabilities.workspace?.codeLens?.refreshSupport;
   }
@@ -324,18 +320,14 @@ export class Verifier {
       if (policy.kind !== 'kyverno-policy') continue;
       const uri = this.ctx.workspace.uriOf(policy);
       if (!uri) continue;
-      const entries = verifyImagesEntries(policy);
-      for (const entry of entries) {
-        const several = entries.filter((e) => e.rule.index === entry.rule.index).length > 1;
-        const patterns = ['imageReferences', 'image'].flatMap((k) => {
-          const v = entry.node.toJSON()[k];
-          return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
-        });
+      const model = kyvernoModel(policy);
+      for (const entry of model?.entries ?? []) {
+        const several = model!.entries.filter((e) => e.rule === entry.rule).length > 1;
         out.push({
-          ref: { uri, docIndex: policy.index, ruleIndex: entry.rule.index, entryIndex: entry.index },
-          label: `${policyName(policy) ?? '(unnamed)'} / ${entry.rule.name ?? '(unnamed)'}${several ? ` #${entry.index + 1}` : ''}`,
-          description: patterns.join(', '),
-          detail: attestorSummary(entry),
+          ref: { uri, docIndex: policy.index, ruleIndex: entry.rule.index, entryIndex: entry.view.index },
+          label: `${model!.name ?? '(unnamed)'} / ${entry.rule.name ?? '(unnamed)'}${several ? ` #${entry.view.index + 1}` : ''}`,
+          description: entry.imageReferences.map((m) => m.pattern).join(', '),
+          detail: attestorSummary(entry.view),
         });
       }
     }
@@ -389,7 +381,7 @@ export class Verifier {
       const timer = setTimeout(() => timeout.abort(), settings.timeoutSeconds * 1000);
       const combined = anySignal(signal, timeout.signal);
       try {
-        const trustRoot = () => this.trust().choose(settings.trustedRoot, this.workspaceDir);
+        const trustRoot = () => this.trust().choose(settings.trustedRoot);
         const outcome = await raceAbort(engine(request, { registry: settings.registry, signal: combined, trustRoot, fresh }), combined);
         if (outcome) return outcome;
       } catch (e) {
@@ -405,7 +397,7 @@ export class Verifier {
 
   /** The trusted root verification uses now (settings file, TUF-refreshed public-good, embedded), for other verifiers. */
   async trustRootChoice(): Promise<import('../verify/api').TrustChoice> {
-    return this.trust().choose((await this.settings()).trustedRoot, this.workspaceDir);
+    return this.trust().choose((await this.settings()).trustedRoot);
   }
 
   /** Loaded on first use, like the engine: the TUF client and Sigstore code stay out of server start-up. */
@@ -523,8 +515,7 @@ function findOccurrence(file: YamlFile, image: string, range: Range | undefined)
 }
 
 function policyName(policy: YamlDoc): string | undefined {
-  const name = (policy.doc.toJSON() as { metadata?: { name?: unknown } } | null)?.metadata?.name;
-  return typeof name === 'string' ? name : undefined;
+  return kyvernoModel(policy)?.name;
 }
 
 function describeMatch(m: ImageRuleMatch): string {

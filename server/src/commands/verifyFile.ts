@@ -10,6 +10,7 @@ import { checkRekorUrl, PUBLIC_REKOR_URL } from '../verify/blob/rekorClient';
 import type { BlobReport, BlobRequest } from '../verify/blob/run';
 import type { TrustChoice } from '../verify/api';
 import { abortOn } from './cancellation';
+import { userPath } from '../userPath';
 
 export const FILE_COMPANIONS_REQUEST = 'imageTrust/fileCompanions';
 export const VERIFY_FILE_REQUEST = 'imageTrust/verifyFile';
@@ -39,7 +40,6 @@ export interface VerifyFileResult { report: BlobReport; lines: string[] }
 export interface VerifyFileDeps {
   connection: Connection;
   isTrusted(): boolean;
-  workspaceDir(): Promise<string | undefined>;
   /** The editor's trusted root (settings file, TUF-refreshed public-good root, embedded copy), when available. */
   trustRoot?(): Promise<TrustChoice>;
 }
@@ -78,8 +78,9 @@ export async function verifyFile(params: VerifyFileParams, deps: VerifyFileDeps,
   const settings = await verifySettings(deps);
   // The refreshed root may go online (TUF): only in a trusted workspace; otherwise the settings file or the embedded root.
   const chosen = deps.trustRoot && deps.isTrusted() ? await deps.trustRoot() : undefined;
-  if (chosen && !chosen.ok) {
-    const report: BlobReport = { file: params.path, verdict: 'error', code: 'input-error', reason: chosen.reason, checksums: [], checked: [] };
+  const trustProblem = chosen && !chosen.ok ? chosen.reason : chosen ? undefined : settings.trustedRootError;
+  if (trustProblem) {
+    const report: BlobReport = { file: params.path, verdict: 'error', code: 'input-error', reason: trustProblem, checksums: [], checked: [] };
     return { report, lines: describeBlobReport(report) };
   }
   const request: BlobRequest = {
@@ -110,7 +111,7 @@ export async function verifyFile(params: VerifyFileParams, deps: VerifyFileDeps,
   return { report, lines };
 }
 
-async function verifySettings(deps: VerifyFileDeps): Promise<{ rekorUrl: string; trustedRoot?: string; timeoutSeconds: number }> {
+async function verifySettings(deps: VerifyFileDeps): Promise<{ rekorUrl: string; trustedRoot?: string; trustedRootError?: string; timeoutSeconds: number }> {
   let v: Record<string, unknown> = {};
   try {
     const cfg = await deps.connection.workspace.getConfiguration({ section: 'imageTrust' });
@@ -119,11 +120,10 @@ async function verifySettings(deps: VerifyFileDeps): Promise<{ rekorUrl: string;
     // defaults
   }
   const rekor = typeof v.rekorUrl === 'string' && v.rekorUrl.trim() && checkRekorUrl(v.rekorUrl.trim()).ok ? v.rekorUrl.trim() : PUBLIC_REKOR_URL;
-  let trustedRoot = typeof v.trustedRoot === 'string' && v.trustedRoot.trim() ? v.trustedRoot.trim() : undefined;
-  if (trustedRoot && !path.isAbsolute(trustedRoot)) {
-    const dir = await deps.workspaceDir();
-    trustedRoot = dir ? path.join(dir, trustedRoot) : undefined;
-  }
+  // Absolute or `~/` only, never against the workspace (a repository must not choose its own trust root).
+  const setting = typeof v.trustedRoot === 'string' && v.trustedRoot.trim() ? v.trustedRoot.trim() : undefined;
+  const trustedRoot = setting === undefined ? undefined : userPath(setting);
+  if (setting !== undefined && trustedRoot === undefined) return { rekorUrl: rekor, timeoutSeconds: 60, trustedRootError: `imageTrust.verify.trustedRoot must be an absolute or ~/ path, not "${setting}".` };
   const t = typeof v.timeoutSeconds === 'number' && Number.isFinite(v.timeoutSeconds) ? Math.min(3600, Math.max(1, Math.floor(v.timeoutSeconds))) : 60;
   return { rekorUrl: rekor, trustedRoot, timeoutSeconds: t };
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { parseImageReference } from '../service/image/reference';
 import { parseChallenge, parseTokenResponse, TokenCache } from './auth';
 import { Credentials, findCredentials, secretsOf } from './credentials';
-import { fail, redact, RegistryError, RegistryFailure, RegistryResult } from './errors';
+import { fail, loggableUrl, redact, RegistryError, RegistryFailure, RegistryResult } from './errors';
 import { AgentPool, HttpResponse, request } from './http';
 import { caBundle, isDockerHub, isLoopback, normalizeHost, RegistrySetting, settingFor } from './settings';
 
@@ -344,14 +344,18 @@ export class RegistryClient {
           signal,
           host: target.host,
           allowHttp: this.allowHttp,
-          log: this.options.log,
+          log: this.logLine,
           agents: this.agents,
         }),
       );
     const first = authFor();
     let res = await go(first);
-    this.log(`${method} ${url.href} → ${res.status}${first ? ' (authenticated)' : ''}`);
+    this.log(`${method} ${loggableUrl(url)} → ${res.status}${first ? ' (authenticated)' : ''}`);
     if (res.status !== 401) return res;
+    // Only the registry itself may ask for its credentials: a host it redirected to could name any realm.
+    if (res.url.origin !== url.origin) {
+      fail('unauthorized', `${target.host} redirected to ${res.url.host}, which asked for credentials. Credentials for ${target.host} are not sent on behalf of another host.`, target.host);
+    }
 
     const challenge = parseChallenge(res.headers['www-authenticate']);
     let retry: string | undefined;
@@ -364,7 +368,7 @@ export class RegistryClient {
     }
     if (!retry || retry === first) this.unauthorized(target, creds);
     res = await go(retry);
-    this.log(`${method} ${url.href} → ${res.status} (authenticated)`);
+    this.log(`${method} ${loggableUrl(url)} → ${res.status} (authenticated)`);
     if (res.status === 401) this.unauthorized(target, creds);
     return res;
   }
@@ -398,7 +402,7 @@ export class RegistryClient {
         signal,
         host: target.host,
         allowHttp: this.allowHttp,
-        log: this.options.log,
+        log: this.logLine,
         agents: this.agents,
       }),
     );
@@ -452,6 +456,9 @@ export class RegistryClient {
     this.options.log?.(redact(line, this.secrets));
   }
 
+  /** For the HTTP layer's own lines (redirects, retries): through the same redaction. */
+  private readonly logLine = (line: string): void => this.log(line);
+
   /** Runs `fn`, turning failures into error values whose messages hold no secrets. */
   private async guard<T>(fn: () => Promise<T>): Promise<RegistryResult<T>> {
     try {
@@ -465,18 +472,29 @@ export class RegistryClient {
   }
 }
 
+const MANIFEST_TYPES = new Set<string>(Object.values(MEDIA_TYPES));
+
 function parseManifest(target: Target, res: HttpResponse, digest: string): Manifest {
+  const contentType = header(res, 'content-type')?.split(';')[0].trim();
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(res.body.toString('utf8'));
   } catch {
-    fail('protocol', `${target.host} sent a manifest for ${target.repository} that is not JSON.`, target.host);
+    fail('protocol', `${target.host} sent a manifest for ${target.repository} that is not JSON${contentType ? ` (Content-Type ${contentType})` : ''}.`, target.host);
   }
   if (!json || typeof json !== 'object' || json.schemaVersion !== 2) {
     fail('protocol', `${target.host} sent a manifest for ${target.repository} that is not an OCI or Docker v2 manifest (schemaVersion ${String(json?.schemaVersion)}); only schema 2 can be pinned.`, target.host);
   }
-  const contentType = header(res, 'content-type')?.split(';')[0].trim();
-  const mediaType = typeof json.mediaType === 'string' ? json.mediaType : contentType ?? (Array.isArray(json.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest);
+  const declared = typeof json.mediaType === 'string' ? json.mediaType : undefined;
+  if (declared !== undefined && !MANIFEST_TYPES.has(declared)) {
+    fail('protocol', `${target.host} sent content for ${target.repository} whose mediaType "${declared}" is not an image manifest or index.`, target.host);
+  }
+  // The header and the content must agree on what this is: one being read as the other is how type confusion starts.
+  if (declared && contentType && MANIFEST_TYPES.has(contentType) && contentType !== declared) {
+    fail('protocol', `${target.host} sent ${target.repository} as ${contentType}, but the content says it is ${declared}. Not trusting content whose type is ambiguous.`, target.host);
+  }
+  const inferred = Array.isArray(json.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest;
+  const mediaType = declared ?? (contentType && MANIFEST_TYPES.has(contentType) ? contentType : inferred);
   return { digest, mediaType, bytes: res.body, json };
 }
 

@@ -2,9 +2,10 @@
 // config (`credHelpers[host]`, `credsStore`, `auths[host]`). Each result says where it came from so error
 // messages can name the source that was tried — never the secret itself.
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { lookPath } from './lookPath';
 import { isDockerHub, normalizeHost, RegistrySetting, settingFor } from './settings';
 
 export interface Credentials {
@@ -89,13 +90,20 @@ function findAuthEntry(config: DockerConfig, keys: string[]) {
   return undefined;
 }
 
-/** `docker-credential-<helper> get` with the server URL on stdin; a helper that fails means "no credentials". */
-function runHelper(helper: string, serverUrl: string, options: CredentialOptions): Promise<Credentials | undefined> {
+/**
+ * `docker-credential-<helper> get` with the server URL on stdin; a helper that fails means "no credentials".
+ * The helper is looked up in absolute PATH entries only and run by its absolute path from the home
+ * directory (see lookPath.ts): never from, or inside, a workspace.
+ */
+async function runHelper(helper: string, serverUrl: string, options: CredentialOptions): Promise<Credentials | undefined> {
   const source = `docker-credential-${helper}`;
-  if (!/^[A-Za-z0-9._-]+$/.test(helper)) return Promise.resolve(undefined);
+  if (!/^[A-Za-z0-9._-]+$/.test(helper)) return undefined;
+  const executable = await lookPath(source, options.path ?? process.env.PATH);
+  if (!executable) return undefined;
   return new Promise((resolve) => {
     const env = { ...process.env, ...(options.path !== undefined ? { PATH: options.path } : {}) };
-    const child = execFile(source, ['get'], { env, timeout: options.helperTimeoutMs ?? 10_000, maxBuffer: 64 * 1024 }, (err, stdout) => {
+    const cwd = helperWorkingDirectory();
+    const child = execFile(executable, ['get'], { env, cwd, timeout: options.helperTimeoutMs ?? 10_000, maxBuffer: 64 * 1024 }, (err, stdout) => {
       if (err) return resolve(undefined);
       try {
         const out = JSON.parse(stdout) as { Username?: string; Secret?: string };
@@ -107,9 +115,16 @@ function runHelper(helper: string, serverUrl: string, options: CredentialOptions
         resolve(undefined);
       }
     });
+    child.on('error', () => resolve(undefined));
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(serverUrl);
   });
+}
+
+/** The home directory when it exists (helpers such as `pass` expect it), else the system's temp directory. */
+function helperWorkingDirectory(): string {
+  const home = os.homedir();
+  return home && path.isAbsolute(home) && existsSync(home) ? home : os.tmpdir();
 }
 
 /** Every secret a Credentials value holds, for redaction. */

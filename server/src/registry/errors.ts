@@ -48,3 +48,12 @@ export function redact(text: string, secrets: Iterable<string>): string {
   }
   return out;
 }
+
+/**
+ * A URL as logs may show it: scheme, host and path; query values (presigned signatures, `token=`, scopes) and
+ * any user:password are dropped, keeping the parameter names so a reader still sees what kind of URL it was.
+ */
+export function loggableUrl(url: URL): string {
+  const names = [...new Set(url.searchParams.keys())];
+  return `${url.origin}${url.pathname}${names.length ? `?${names.map((n) => `${n}=…`).join('&')}` : ''}`;
+}

@@ -6,7 +6,7 @@
 // requests to one registry, and opening a TCP (and TLS) connection for each costs more than the exchange.
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { fail, RegistryFailure } from './errors';
+import { fail, loggableUrl, RegistryFailure } from './errors';
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST';
@@ -111,7 +111,7 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
       method = method === 'HEAD' ? 'HEAD' : 'GET';
       body = undefined;
     }
-    req.log?.(`${req.method} ${url.href} → ${res.status} redirect to ${next.origin}${next.pathname}`);
+    req.log?.(`${req.method} ${loggableUrl(url)} → ${res.status} redirect to ${loggableUrl(next)}`);
     url = next;
   }
 }

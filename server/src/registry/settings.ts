@@ -1,6 +1,7 @@
 // `imageTrust.registries`: per-registry credentials and transport settings, validated into a clean shape.
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
+import { userPath } from '../userPath';
 
 export interface RegistrySetting {
   /** The registry as written in image references: `ghcr.io`, `registry.example.com:5000`, `docker.io`. */
@@ -65,12 +66,14 @@ export function isLoopback(host: string): boolean {
 
 const caCache = new Map<string, string[]>();
 
-/** The system roots plus the setting's CA file, or undefined to use Node's defaults. Throws if unreadable. */
+/** The system roots plus the setting's CA file, or undefined to use Node's defaults. Throws if unreadable or relative. */
 export function caBundle(setting: RegistrySetting | undefined): string[] | undefined {
   if (!setting?.caFile) return undefined;
   const cached = caCache.get(setting.caFile);
   if (cached) return cached;
-  const extra = readFileSync(setting.caFile, 'utf8');
+  const file = userPath(setting.caFile);
+  if (!file) throw new Error('the path is relative; relative paths are not resolved (never against the workspace): use an absolute path or one starting with ~/');
+  const extra = readFileSync(file, 'utf8');
   const bundle = [...rootCertificates, extra];
   caCache.set(setting.caFile, bundle);
   return bundle;

@@ -2,12 +2,12 @@
 // workspace images" above each Kyverno verifyImages entry. Pure: reads the parsed file and the workspace view
 // (whose recorded verification results, when the host ran any, replace the lens titles). No network here —
 // the lenses only name the commands; the LSP server runs them.
-import { isScalar, isSeq, Scalar } from 'yaml';
+import { isScalar } from 'yaml';
 import type { YamlDoc, YamlFile } from './document/yamlFile';
-import { nodeRange } from './document/yamlFile';
+import { mapItems, nodeRange } from './document/yamlFile';
 import { imagesInFile } from './manifest/images';
-import { verifyImagesEntries, VerifyImagesView } from './policy/kyvernoPolicy';
-import { wildcardMatch } from './image/wildcard';
+import { KyvernoEntry, kyvernoModel } from './policy/model';
+import { matcherAccepts } from './policy/match';
 import type { Command, Range } from './types';
 import type { IndexedImage, RecordedEntryVerification, VerifyEntryRef, WorkspaceView } from './workspace/policyIndex';
 
@@ -40,11 +40,10 @@ function entryLenses(file: YamlFile, workspace?: WorkspaceView): CodeLens[] {
   if (!workspace) return [];
   const out: CodeLens[] = [];
   for (const doc of file.docs) {
-    if (doc.kind !== 'kyverno-policy') continue;
-    for (const entry of verifyImagesEntries(doc)) {
-      const anchor = entry.node.items[0]?.key;
+    for (const entry of kyvernoModel(doc)?.entries ?? []) {
+      const anchor = mapItems(entry.view.node)[0]?.key;
       if (!isScalar(anchor) || !anchor.range) continue;
-      const ref: VerifyEntryRef = { uri: file.uri, docIndex: doc.index, ruleIndex: entry.rule.index, entryIndex: entry.index };
+      const ref: VerifyEntryRef = { uri: file.uri, docIndex: doc.index, ruleIndex: entry.rule.index, entryIndex: entry.view.index };
       const count = distinctImages(entryImages(entry, workspace)).length;
       const noun = count === 1 ? 'image' : 'images';
       let title = count === 0 ? 'No workspace image matches this entry' : `Verify ${count} matching workspace ${noun}`;
@@ -64,16 +63,15 @@ function describeEntryRun(r: RecordedEntryVerification): string {
 }
 
 /**
- * Workspace images an entry's `imageReferences` (or deprecated `image`) match after Kyverno's normalisation,
- * less those its `skipImageReferences` exempt. Patterns only: the rule's match/exclude is not applied here
- * (the index keeps no labels), so this may count an image whose workload the rule does not select.
+ * Workspace images an entry's `imageReferences` (after Convert(), so with the deprecated `image`) match after
+ * Kyverno's normalisation, less those its `skipImageReferences` exempt. Patterns only: the rule's
+ * match/exclude is not applied here (the index keeps no labels), so this may count an image whose workload
+ * the rule does not select.
  */
-export function entryImages(entry: VerifyImagesView, workspace: WorkspaceView): IndexedImage[] {
-  const patterns = patternValues(entry, ['imageReferences', 'image']);
-  const skips = patternValues(entry, ['skipImageReferences']);
+export function entryImages(entry: KyvernoEntry, workspace: WorkspaceView): IndexedImage[] {
   const seen = new Set<IndexedImage>();
-  for (const p of patterns) for (const image of workspace.imagesMatching(p)) seen.add(image);
-  return [...seen].filter((i) => !skips.some((s) => wildcardMatch(s, i.normalized!)));
+  for (const m of entry.imageReferences) for (const image of workspace.imagesMatching(m.pattern)) seen.add(image);
+  return [...seen].filter((i) => !entry.skipImageReferences.some((s) => matcherAccepts(s, i.image)));
 }
 
 /** One entry per distinct normalised image, keeping the first occurrence. */
@@ -84,18 +82,8 @@ export function distinctImages(images: readonly IndexedImage[]): IndexedImage[] 
 }
 
 /** The verifyImages entry a `VerifyEntryRef` names in this parsed file, if it is still there. */
-export function entryAt(file: YamlFile, ref: Pick<VerifyEntryRef, 'docIndex' | 'ruleIndex' | 'entryIndex'>): { doc: YamlDoc; entry: VerifyImagesView } | undefined {
+export function entryAt(file: YamlFile, ref: Pick<VerifyEntryRef, 'docIndex' | 'ruleIndex' | 'entryIndex'>): { doc: YamlDoc; entry: KyvernoEntry } | undefined {
   const doc = file.docs.find((d) => d.index === ref.docIndex && d.kind === 'kyverno-policy');
-  const entry = doc && verifyImagesEntries(doc).find((e) => e.rule.index === ref.ruleIndex && e.index === ref.entryIndex);
+  const entry = doc && kyvernoModel(doc)?.entries.find((e) => e.rule.index === ref.ruleIndex && e.view.index === ref.entryIndex);
   return doc && entry ? { doc, entry } : undefined;
-}
-
-function patternValues(entry: VerifyImagesView, keys: string[]): string[] {
-  const out: string[] = [];
-  for (const key of keys) {
-    const v = entry.node.get(key, true);
-    const nodes = isSeq(v) ? v.items : v !== undefined && v !== null ? [v] : [];
-    for (const n of nodes) if (isScalar(n) && typeof (n as Scalar).value === 'string') out.push((n as Scalar).value as string);
-  }
-  return out;
 }

@@ -1,7 +1,7 @@
 // Hover inside policy documents: our field docs on keys; key / certificate details on PEM values;
 // what an image pattern matches on imageReferences entries.
 import { isScalar } from 'yaml';
-import type { YamlFile } from './document/yamlFile';
+import type { YamlDoc, YamlFile } from './document/yamlFile';
 import { nodeRange, offsetAt } from './document/yamlFile';
 import { isPolicyKind } from './document/classify';
 import { docContaining, nodeAtOffset, NodeHit, PathStep } from './document/cursor';
@@ -9,7 +9,7 @@ import type { Hover, Position } from './types';
 import { schemaForDoc } from './schema/schemaStore';
 import { docFor, DocFamily } from './schema/fieldDocs';
 import { resolveSchema } from './completion/schemaPath';
-import { isPublicKeyField } from './completion/publicKeys';
+import { kyvernoModel, materialSiteOf } from './policy/model';
 import { fieldMarkdown } from './hover/fieldMarkdown';
 import { certificatesMarkdown, publicKeysMarkdown } from './hover/pemMarkdown';
 import { explainImagePattern } from './hover/imagePattern';
@@ -37,27 +37,24 @@ function fieldHover(family: DocFamily, doc: Parameters<typeof schemaForDoc>[0], 
   return fieldMarkdown(String(path[path.length - 1]), path, schema, fieldDoc);
 }
 
-/** Fields whose value is PEM certificate text. */
-function isCertificateField(family: DocFamily, path: readonly PathStep[]): boolean {
-  const [last, parent, grand] = [path[path.length - 1], path[path.length - 2], path[path.length - 3]];
-  if (family === 'kyverno-policy') return last === 'cert' || last === 'certChain' || last === 'roots';
-  if (family === 'image-validating-policy') {
-    return (last === 'value' && (parent === 'cert' || parent === 'certChain' || parent === 'certs' || parent === 'tsaCerts')) || (last === 'roots' && parent === 'keyless');
-  }
-  return last === 'data' && parent === 'ca-cert' && grand === 'keyless';
-}
-
-function valueHover(family: DocFamily, doc: Parameters<typeof schemaForDoc>[0], hit: NodeHit, now: Date, workspace?: WorkspaceView): string | undefined {
+function valueHover(family: DocFamily, doc: YamlDoc, hit: NodeHit, now: Date, workspace?: WorkspaceView): string | undefined {
   if (!isScalar(hit.node) || typeof hit.node.value !== 'string') return undefined;
   const text = hit.node.value;
   const path = hit.path;
-  const isPem = text.includes('-----BEGIN');
-  if (isPublicKeyField(path) && isPem) return publicKeysMarkdown(text);
-  if (isCertificateField(family, path) && isPem) return certificatesMarkdown(text, now);
-  const listKey = path[path.length - 2];
-  if (family === 'kyverno-policy' && typeof path[path.length - 1] === 'number' && (listKey === 'imageReferences' || listKey === 'skipImageReferences')) {
-    const matches = patternMatchesMarkdown(text, listKey, workspace);
-    return matches ? `${explainImagePattern(text, listKey)}\n\n${matches}` : explainImagePattern(text, listKey);
+  const site = text.includes('-----BEGIN') ? materialSiteOf(doc, hit.node) : undefined;
+  if (site?.kind === 'public-key') return publicKeysMarkdown(text);
+  if (site?.kind === 'certificate') return certificatesMarkdown(text, now);
+  const listKey = imagePatternListOf(doc, hit.node);
+  if (!listKey) return undefined;
+  const matches = patternMatchesMarkdown(text, listKey, workspace);
+  return matches ? `${explainImagePattern(text, listKey)}\n\n${matches}` : explainImagePattern(text, listKey);
+}
+
+/** Which list of a Kyverno verifyImages entry holds this pattern node, if any (the deprecated `image` has no hover). */
+function imagePatternListOf(doc: YamlDoc, node: unknown): 'imageReferences' | 'skipImageReferences' | undefined {
+  for (const entry of kyvernoModel(doc)?.entries ?? []) {
+    if (entry.imageReferences.some((m) => m.node === node && !m.legacy)) return 'imageReferences';
+    if (entry.skipImageReferences.some((m) => m.node === node)) return 'skipImageReferences';
   }
   return undefined;
 }

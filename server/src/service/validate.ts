@@ -10,21 +10,27 @@ import type { WorkspaceView } from './workspace/policyIndex';
 
 export function validateFile(file: YamlFile, settings: ServiceSettings, rules: readonly Rule[] = allRules, workspace?: WorkspaceView): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // Text reached through several aliases (`verifyImages: *entries` in two rules) is judged once per use, but a
+  // finding on the same text with the same words is one diagnostic.
+  const seen = new Set<string>();
   for (const doc of file.docs) {
     for (const rule of rules) {
       if (!rule.appliesTo.includes(doc.kind)) continue;
-      runRule(rule, file, doc, settings, out, workspace);
+      runRule(rule, file, doc, settings, out, seen, workspace);
     }
   }
   return out;
 }
 
-function runRule(rule: Rule, file: YamlFile, doc: YamlDoc, settings: ServiceSettings, out: Diagnostic[], workspace?: WorkspaceView): void {
+function runRule(rule: Rule, file: YamlFile, doc: YamlDoc, settings: ServiceSettings, out: Diagnostic[], seen: Set<string>, workspace?: WorkspaceView): void {
   const report = (r: Report) => {
     const code = r.code ?? rule.id;
     const severity = applySeverityOverride(code, r.severity ?? rule.severity, settings);
     if (severity === undefined) return;
     const [start, end] = reportOffsets(r, doc);
+    const key = `${code}\u0000${start}\u0000${end}\u0000${r.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
     const d: Diagnostic = {
       range: rangeAt(file, start, end),
       severity,

@@ -51,9 +51,10 @@ export interface KeylessAttestor extends Common {
   roots?: string;
   /**
    * `kyverno`: `subject`/`issuer` are go-wildcard patterns (ClusterPolicy). `exact`: plain string equality
-   * (cosign `--certificate-identity`, ImageValidatingPolicy).
+   * (cosign `--certificate-identity`, ImageValidatingPolicy). `sigstore-bundle`: a ClusterPolicy entry of
+   * `type: SigstoreBundle`, matched by sigstore-go (see identity.ts sigstoreBundleRequirement).
    */
-  matching: 'kyverno' | 'exact';
+  matching: 'kyverno' | 'exact' | 'sigstore-bundle';
 }
 
 export interface NestedAttestor {

@@ -10,6 +10,8 @@ import { toSignedEntity, Verifier, VerificationError, PolicyError } from '@sigst
 import type { SignedEntity, TrustMaterial } from '@sigstore/verify';
 // Not re-exported by the package index; the same chain check Verifier runs for certificates (pinned version).
 import { verifyCertificateChain } from '@sigstore/verify/dist/key/certificate';
+import { verifySCTs } from '@sigstore/verify/dist/key/sct';
+import { buildCosignPath, ChainMaterial, chainMaterial, expiredSince } from './cosignChain';
 import { certificateIdentity, checkRequirements, CertificateIdentity, IdentityRequirement, matchIdentity } from './identity';
 import { describeKey, HashAlgorithm, naturalHash, policyPublicKey, sameKey, verifyRaw } from './keys';
 import { abort, VerifyAbort, VerifyCode, VerifyFailure } from './result';
@@ -55,6 +57,8 @@ export interface EngineSuccess {
   integratedTime?: Date;
   /** What was verified, in words, for hovers and reports. */
   checked: string[];
+  /** What a user should know even when verification passes (where the issuer was read, links expired since). */
+  notes: string[];
 }
 
 /** How the signed content is checked: the bytes fed to the signature check and the hash cosign would use. */
@@ -82,6 +86,7 @@ export function runVerification(bundle: Bundle, artifact: Buffer | undefined, op
   }
   const embeddedCert = entity.key.$case === 'certificate' ? entity.key.certificate : undefined;
   const checked: string[] = [];
+  const notes: string[] = [];
 
   // Key selection, as cosign does it.
   let material: TrustMaterial;
@@ -132,8 +137,23 @@ export function runVerification(bundle: Bundle, artifact: Buffer | undefined, op
 
   entity = { ...entity, signature: hashAwareContent(bundle, entity, artifact, signer.hashAlgorithm, hashing) };
   const signingCert = entity.key.$case === 'certificate' ? entity.key.certificate : undefined;
+  // Read before any crypto: a certificate Go's x509 refuses (a non-ASCII SAN…) never verifies in cosign either.
+  const signingIdentity = signingCert ? certificateIdentity(signingCert, hashing.legacy ? 'cosign' : 'sigstore-go') : undefined;
   let chainChecks = 0;
-  if (signingCert && options.ignoreSCT) ({ entity, material } = withoutSctCheck(entity, material, signingCert, () => chainChecks++));
+  let cosignPath: CosignPath | undefined;
+  const explainCtx = { trust, fixedKey, cert: signingCert, verificationTime };
+  if (signingCert && hashing.legacy && (signer.kind === 'keyless' || signer.kind === 'certificate')) {
+    try {
+      const cosign = signer.kind === 'keyless'
+        ? { chain: chainMaterial(material.certificateAuthorities, signatureChain(bundle).slice(1), signingCert.notBefore), expiryCert: signingCert, source: trust.source }
+        : { chain: policyChainMaterial(material.certificateAuthorities), expiryCert: embeddedCert, source: 'the policy certificate chain' };
+      ({ entity, material, path: cosignPath } = withCosignChain(entity, material, signingCert, { ...cosign, ignoreSCT: options.ignoreSCT, verificationTime }));
+    } catch (e) {
+      throw new VerifyAbort(explain(e, explainCtx));
+    }
+  } else if (signingCert && options.ignoreSCT) {
+    ({ entity, material } = withoutSctCheck(entity, material, signingCert, () => chainChecks++));
+  }
   const verifier = new Verifier(material, {
     tlogThreshold: options.ignoreTlog ? 0 : 1,
     ctlogThreshold: usesCertificate && !options.ignoreSCT ? 1 : 0,
@@ -145,9 +165,9 @@ export function runVerification(bundle: Bundle, artifact: Buffer | undefined, op
   try {
     key = verifier.verify(entity).key;
     // Defence in depth: the SCT-free path must have checked the chain (the timestamp threshold guarantees it).
-    if (signingCert && options.ignoreSCT && chainChecks === 0) abort('certificate-untrusted', 'The signing certificate chain could not be checked: no time to check it at.');
+    if (signingCert && !cosignPath && options.ignoreSCT && chainChecks === 0) abort('certificate-untrusted', 'The signing certificate chain could not be checked: no time to check it at.');
   } catch (e) {
-    throw new VerifyAbort(explain(e, { trust, fixedKey, cert: signingCert, verificationTime }));
+    throw new VerifyAbort(explain(e, explainCtx));
   }
 
   if (!options.ignoreTlog) {
@@ -158,21 +178,26 @@ export function runVerification(bundle: Bundle, artifact: Buffer | undefined, op
 
   const details: SignerDetails = { kind: usesCertificate ? 'certificate' : 'key', keyAlgorithm: describeKey(key) };
   if (usesCertificate) {
-    const cert = signingCert!;
-    details.certificate = certificateIdentity(cert);
-    checked.push(`certificate chains to ${signer.kind === 'certificate' ? 'the policy certificate chain' : trust.source}${verificationTime ? ` and is valid now (${verificationTime.toISOString()})` : ' and was valid when signed'}`);
+    details.certificate = signingIdentity!;
+    if (cosignPath) {
+      checked.push(describeCosignPath(cosignPath, trust.source, verificationTime));
+      notes.push(...cosignPathNotes(cosignPath, options.now ?? new Date()));
+    } else {
+      checked.push(`certificate chains to ${signer.kind === 'certificate' ? 'the policy certificate chain' : trust.source}${verificationTime ? ` and is valid now (${verificationTime.toISOString()})` : ' and was valid when signed'}`);
+    }
     checked.push(options.ignoreSCT ? 'signed certificate timestamp (SCT) not checked (the policy ignores it)' : 'signed certificate timestamp (SCT) verified');
     if (signer.kind === 'keyless') {
       const matched = matchIdentity(details.certificate, signer.identities ?? []);
-      if (!matched.ok) throw new VerifyAbort(matched);
+      if (!matched.ok) throw new VerifyAbort(/OIDC issuer/.test(matched.reason) ? { ...matched, reason: `${matched.reason} (${issuerSource(details.certificate, hashing.legacy)})` } : matched);
       if (matched.index >= 0) details.identityIndex = matched.index;
-      checked.push(matched.index >= 0 ? `certificate identity ${details.certificate.subjectAlternativeNames.join(', ')} (issuer ${details.certificate.issuer ?? 'none'}) matches the policy` : 'no identity constraint in the policy');
+      checked.push(matched.index >= 0 ? `certificate identity ${details.certificate.subjectAlternativeNames.join(', ')} (issuer ${details.certificate.issuer || 'none'}) matches the policy` : 'no identity constraint in the policy');
+      notes.unshift(issuerSource(details.certificate, hashing.legacy));
     }
   } else if (embeddedCert) {
-    details.certificate = certificateIdentity(embeddedCert);
+    details.certificate = certificateIdentity(embeddedCert, hashing.legacy ? 'cosign' : 'sigstore-go');
   }
   checked.unshift(`signature verified with ${fixedKey ? 'the policy key' : 'the certificate key'} (${details.keyAlgorithm})`);
-  return { signer: details, integratedTime: integratedTime ? new Date(integratedTime * 1000) : undefined, checked };
+  return { signer: details, integratedTime: integratedTime ? new Date(integratedTime * 1000) : undefined, checked, notes };
 }
 
 /**
@@ -198,6 +223,79 @@ function withoutSctCheck(entity: SignedEntity, material: TrustMaterial, leaf: X5
       }),
     },
   };
+}
+
+interface CosignPath {
+  certificates: X509Certificate[];
+  intermediatesFrom: ChainMaterial['intermediatesFrom'];
+  /** Whether a certificate's validity was held against the signing time (not when only the policy names one). */
+  expiryChecked: boolean;
+}
+
+/**
+ * Legacy signatures with a certificate: the chain is built and checked as cosign does it (cosignChain.ts), the SCT
+ * is checked against the issuer found on that path, and the library then sees the certificate as a key that is
+ * valid at a timestamp when the signature's own certificate is (cosign CheckExpiry; with a policy certificate and
+ * a signature that carries none, cosign checks no expiry at all), so it still verifies the signature, the log
+ * entry and the times.
+ */
+function withCosignChain(
+  entity: SignedEntity, material: TrustMaterial, leaf: X509Certificate,
+  opts: { chain: ChainMaterial; expiryCert?: X509Certificate; source: string; ignoreSCT?: boolean; verificationTime?: Date },
+): { entity: SignedEntity; material: TrustMaterial; path: CosignPath } {
+  const { chain, expiryCert, verificationTime } = opts;
+  const certificates = buildCosignPath(leaf, chain, opts.source);
+  if (!opts.ignoreSCT) {
+    const scts = certificates.length > 1 ? verifySCTs(leaf, certificates[1], material.ctlogs) : [];
+    if (scts.length === 0) throw new VerificationError({ code: 'CERTIFICATE_ERROR', message: 'expected 1 SCTs, got 0' });
+  }
+  const publicKey = certKey(leaf);
+  const validFor = (at: Date) => {
+    if (!expiryCert || (expiryCert.notBefore <= at && at <= expiryCert.notAfter)) return true;
+    const when = verificationTime ? `now (${at.toISOString()}), and no transparency-log entry or signed timestamp says it was used while valid (cosign: "expected a signed timestamp to verify an expired certificate")` : `when the signature was logged or timestamped (${at.toISOString()})`;
+    throw new VerifyAbort({ ok: false, code: 'certificate-expired', reason: `The signing certificate (valid ${expiryCert.notBefore.toISOString()} to ${expiryCert.notAfter.toISOString()}) was not valid ${when}.` });
+  };
+  return {
+    entity: { ...entity, key: { $case: 'public-key', hint: 'signing certificate' } },
+    material: { ...material, publicKey: () => ({ publicKey, validFor }) },
+    path: { certificates, intermediatesFrom: chain.intermediatesFrom, expiryChecked: !!expiryCert },
+  };
+}
+
+/** Kyverno `certificates` with `certChain` (cosign ValidateAndUnpackCertWithChain): the last is the root, the rest intermediates. */
+function policyChainMaterial(authorities: TrustMaterial['certificateAuthorities']): ChainMaterial {
+  const chain = authorities[0].certChain;
+  return { anchors: chain.slice(-1), intermediates: chain.slice(0, -1), intermediatesFrom: 'policy certificate chain' };
+}
+
+/** The certificates of the signature's material: the leaf, then a legacy signature's chain annotation. */
+function signatureChain(bundle: Bundle): X509Certificate[] {
+  const content = bundle.verificationMaterial.content;
+  if (content.$case !== 'x509CertificateChain') return [];
+  return content.x509CertificateChain.certificates.map((c) => X509Certificate.parse(Buffer.from(c.rawBytes)));
+}
+
+/** Whether the path's intermediates came from somewhere worth naming (not the policy's own chain). */
+const namedIntermediates = (path: CosignPath) => path.certificates.length > 2 && path.intermediatesFrom !== 'policy certificate chain';
+
+function describeCosignPath(path: CosignPath, source: string, verificationTime: Date | undefined): string {
+  const via = namedIntermediates(path) ? ` through ${path.certificates.length - 2} intermediate(s) from the ${path.intermediatesFrom}` : '';
+  const validity = !path.expiryChecked
+    ? '; the signature carries no certificate, so, as in cosign, no validity period is held against the signing time'
+    : verificationTime ? ` and is valid now (${verificationTime.toISOString()})` : ' and was valid when signed';
+  return `certificate chains to ${source}${via}${validity}; the chain was checked at the certificate's issuance (${path.certificates[0].notBefore.toISOString()}), as cosign does`;
+}
+
+function cosignPathNotes(path: CosignPath, now: Date): string[] {
+  const via = namedIntermediates(path) ? [`intermediate certificates taken from the ${path.intermediatesFrom}`] : [];
+  const unchecked = path.expiryChecked ? [] : ["the signature carries no certificate, so, as in cosign, no validity period is held against the signing time (the policy certificate's own is not)"];
+  return [...via, ...unchecked, ...expiredSince(path.certificates, now)];
+}
+
+/** Which extension the issuer came from, and whose reading that is. */
+function issuerSource(identity: CertificateIdentity, legacy: boolean): string {
+  const tool = legacy ? 'cosign and Kyverno read only 1.3.6.1.4.1.57264.1.1 for legacy signatures' : 'sigstore-go reads the last of 1.3.6.1.4.1.57264.1.1 / .1.8 for bundles';
+  return identity.issuerExtension ? `issuer read from extension ${identity.issuerExtension} (${tool})` : `no issuer extension read (${tool})`;
 }
 
 const noKeys: TrustMaterial['publicKey'] = (hint) => {

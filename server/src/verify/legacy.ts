@@ -35,6 +35,8 @@ interface SignerResult {
   signer: SignerDetails;
   integratedTime?: Date;
   checked: string[];
+  /** Worth telling even on success (see EngineSuccess.notes). */
+  notes: string[];
 }
 
 /** Verifies a legacy `.sig` layer for an image: signature, signer, log proof, then the payload's claims. */

@@ -1,9 +1,9 @@
 // A Kyverno ClusterPolicy/Policy `verifyImages` entry, read from the policy text, as the attestor structure the
 // evaluator runs (attestorSets.ts), with Kyverno's runtime defaults and its deprecated-field conversion
 // (ImageVerification.Convert) applied; plus whether the entry applies to an image at all.
-import { parseYamlFile, YamlDoc } from '../service/document/yamlFile';
-import { policyRules, verifyImagesEntries } from '../service/policy/kyvernoPolicy';
-import { kyvernoNormalize, wildcardMatch } from '../service/image/wildcard';
+import { Document } from 'yaml';
+import { KyvernoEntry, kyvernoEntryMatch, kyvernoModel, parseYamlFile, plainValue, YamlDoc } from '../service/policy/api';
+import type { KyvernoImageMatch } from '../service/policy/api';
 import { AttestorEntry, AttestorSet, expandPublicKeys, LogSettings } from './attestorSets';
 import type { ConditionBlock } from './kyvernoConditions';
 import { HASH_ALGORITHMS, HashAlgorithm } from './keys';
@@ -47,42 +47,50 @@ export function kyvernoPolicyDocs(uri: string, text: string): YamlDoc[] {
 
 /** Every verifyImages entry of the file as `{doc, ruleIndex, entryIndex, ruleName}`. */
 export function listEntries(uri: string, text: string): { docIndex: number; ruleIndex: number; entryIndex: number; ruleName?: string }[] {
-  const out: { docIndex: number; ruleIndex: number; entryIndex: number; ruleName?: string }[] = [];
-  for (const doc of kyvernoPolicyDocs(uri, text)) {
-    for (const e of verifyImagesEntries(doc)) out.push({ docIndex: doc.index, ruleIndex: e.rule.index, entryIndex: e.index, ruleName: e.rule.name });
-  }
-  return out;
+  return kyvernoPolicyDocs(uri, text).flatMap((doc) =>
+    (kyvernoModel(doc)?.entries ?? []).map((e) => ({ docIndex: doc.index, ruleIndex: e.rule.index, entryIndex: e.view.index, ruleName: e.rule.name })));
 }
 
 /** Reads `spec.rules[ruleIndex].verifyImages[entryIndex]` of the policy (the first Kyverno policy document, or `docIndex`). */
 export function planFromPolicy(uri: string, text: string, ruleIndex: number, entryIndex: number, docIndex?: number): PlanResult {
   const docs = kyvernoPolicyDocs(uri, text);
   const doc = docIndex === undefined ? docs[0] : docs.find((d) => d.index === docIndex);
-  if (!doc) return { ok: false, reason: 'the file holds no Kyverno ClusterPolicy or Policy' };
-  const rule = policyRules(doc).find((r) => r.index === ruleIndex);
+  const model = doc && kyvernoModel(doc);
+  if (!model) return { ok: false, reason: 'the file holds no Kyverno ClusterPolicy or Policy' };
+  const rule = model.rules.find((r) => r.view.index === ruleIndex);
   if (!rule) return { ok: false, reason: `the policy has no rule at index ${ruleIndex}` };
-  const entry = verifyImagesEntries(doc).find((e) => e.rule.index === ruleIndex && e.index === entryIndex);
-  if (!entry) return { ok: false, reason: `rule ${rule.name ?? ruleIndex} has no verifyImages entry at index ${entryIndex}` };
-  return planFromEntry(entry.node.toJSON() as unknown, `spec.rules[${ruleIndex}].verifyImages[${entryIndex}]`, rule.name);
+  const entry = rule.entries.find((e) => e.view.index === entryIndex);
+  if (!entry) return { ok: false, reason: `rule ${rule.view.name ?? ruleIndex} has no verifyImages entry at index ${entryIndex}` };
+  return planFromModelEntry(entry);
 }
 
-/** Builds the plan from a plain verifyImages entry object (already converted from YAML). */
+/**
+ * Builds the plan from a plain kyverno.io/v1 verifyImages entry object: it is read through the same policy model
+ * as a policy file, so Kyverno's Convert() and defaults exist once.
+ */
 export function planFromEntry(raw: unknown, path: string, ruleName?: string): PlanResult {
   if (!isObj(raw)) return { ok: false, reason: `${path} is not a map` };
-  const notes: string[] = [];
-  const type = str(raw.type) ?? 'Cosign';
-  const verifierType = (['Cosign', 'SigstoreBundle', 'Notary'].includes(type) ? type : 'Cosign') as EntryPlan['verifierType'];
-  const imageReferences = arr(raw.imageReferences).filter((x): x is string => typeof x === 'string');
-  const repository = str(raw.repository);
+  const policy = new Document({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', spec: { rules: [{ verifyImages: [raw] }] } });
+  const doc = parseYamlFile('inline:entry.yaml', String(policy)).docs[0];
+  const entry = kyvernoModel(doc)?.entries[0];
+  if (!entry) return { ok: false, reason: `${path} is not a map` };
+  return planFromModelEntry(entry, { path, ruleName });
+}
 
-  // Convert(): deprecated top-level image/key/issuer/subject/roots/annotations become one attestor set.
-  if (str(raw.image) && imageReferences.length === 0) {
-    imageReferences.push(str(raw.image)!);
-    notes.push('deprecated `image` read as imageReferences');
-  }
+/** The plan of one verifyImages entry of the policy model, with Kyverno's runtime defaults and Convert() applied. */
+export function planFromModelEntry(entry: KyvernoEntry, as: { path?: string; ruleName?: string } = {}): PlanResult {
+  const path = as.path ?? `spec.rules[${entry.rule.index}].verifyImages[${entry.view.index}]`;
+  const ruleName = as.path !== undefined ? as.ruleName : entry.rule.name;
+  // Attestor contents are read from their CRD (JSON) shape, as the evaluator needs them.
+  const raw = plainValue(entry.view.node) as Obj;
+  const notes: string[] = [];
+  const repository = str(entry.repository?.value);
+  if (entry.imageReferences.some((m) => m.legacy)) notes.push('deprecated `image` read as imageReferences');
+
+  // Convert(): the deprecated top-level key / keyless fields become one attestor set.
   let converted: Obj | undefined;
-  if (str(raw.key)) converted = { keys: { publicKeys: raw.key }, annotations: raw.annotations };
-  else if (str(raw.issuer) || str(raw.subject)) converted = { keyless: { issuer: raw.issuer, subject: raw.subject, roots: raw.roots, additionalExtensions: raw.additionalExtensions }, annotations: raw.annotations };
+  if (entry.legacy.converts === 'keys') converted = { keys: { publicKeys: raw.key }, annotations: raw.annotations };
+  else if (entry.legacy.converts === 'keyless') converted = { keyless: { issuer: raw.issuer, subject: raw.subject, roots: raw.roots, additionalExtensions: raw.additionalExtensions }, annotations: raw.annotations };
   if (converted) notes.push('deprecated top-level key/keyless fields converted to an attestor set, as Kyverno does');
 
   const attestors = arr(raw.attestors).map((s, i) => readSet(s, `${path}.attestors[${i}]`, repository));
@@ -96,31 +104,41 @@ export function planFromEntry(raw: unknown, path: string, ruleName?: string): Pl
       // Kyverno substitutes one empty entry: keyless against the public Sigstore roots, any identity.
       sets = [{ path: `${ap}.attestors (none listed)`, entries: [{ kind: 'keyless', path: `${ap}.attestors (none listed)`, matching: 'kyverno', logs: { ignoreTlog: false, ignoreSCT: false }, repository }] }];
     }
+    const type = entry.attestations.find((x) => x.index === i)?.type?.value;
     return {
       path: ap,
       name: str(att.name),
-      type: str(att.type) ?? str(att.predicateType),
+      type: str(type),
       attestors: sets,
       anySigner,
       conditions: arr(att.conditions).filter(isObj) as ConditionBlock[],
     };
   });
   if (converted && attestations.length === 0) attestors.push(readSet({ entries: [converted] }, `${path} (converted)`, repository));
+  if (entry.verifierType.value === 'SigstoreBundle') [...attestors, ...attestations.flatMap((a) => a.attestors)].forEach(matchAsSigstoreBundle);
 
   return {
     ok: true,
     plan: {
       ruleName,
       path,
-      verifierType,
-      imageReferences,
-      skipImageReferences: arr(raw.skipImageReferences).filter((x): x is string => typeof x === 'string'),
+      verifierType: entry.verifierType.value,
+      imageReferences: entry.imageReferences.map((m) => m.pattern),
+      skipImageReferences: entry.skipImageReferences.map((m) => m.pattern),
       repository,
       attestors,
       attestations,
       notes,
     },
   };
+}
+
+/** Kyverno verifies `type: SigstoreBundle` entries with sigstore-go, whose identity matching differs from its own. */
+function matchAsSigstoreBundle(set: AttestorSet): void {
+  for (const entry of set.entries) {
+    if (entry.kind === 'keyless') entry.matching = 'sigstore-bundle';
+    else if (entry.kind === 'nested') matchAsSigstoreBundle(entry.set);
+  }
 }
 
 function readSet(raw: unknown, path: string, repository: string | undefined): AttestorSet {
@@ -198,17 +216,9 @@ function hashOf(v: unknown): HashAlgorithm | undefined {
   return typeof v === 'string' && (HASH_ALGORITHMS as readonly string[]).includes(v) ? (v as HashAlgorithm) : undefined;
 }
 
-export type ImageMatch = { applies: true; normalized: string; pattern: string } | { applies: false; normalized?: string; reason: string };
+export type ImageMatch = KyvernoImageMatch;
 
 /** Whether the entry verifies `image`: some `imageReferences` pattern matches Kyverno's normalised form and no skip pattern does. */
 export function matchImage(plan: Pick<EntryPlan, 'imageReferences' | 'skipImageReferences'>, image: string): ImageMatch {
-  const normalized = kyvernoNormalize(image);
-  if (!normalized) return { applies: false, reason: `rule does not apply to this image: Kyverno cannot parse "${image}"` };
-  const pattern = plan.imageReferences.find((p) => wildcardMatch(p, normalized));
-  if (!pattern) {
-    return { applies: false, normalized, reason: `rule does not apply to this image: ${normalized} matches none of imageReferences (${plan.imageReferences.join(', ') || 'none'})` };
-  }
-  const skip = plan.skipImageReferences.find((p) => wildcardMatch(p, normalized));
-  if (skip) return { applies: false, normalized, reason: `rule does not apply to this image: ${normalized} matches skipImageReferences ${skip}` };
-  return { applies: true, normalized, pattern };
+  return kyvernoEntryMatch(plan, image);
 }

@@ -6,6 +6,7 @@ import { X509Certificate } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, TrustMaterial } from '@sigstore/verify';
 import { splitPemBlocks } from '../service/crypto/pem';
+import type { PolicyCertAuthority } from './cosignChain';
 import { abort, capture, VerifyOutcome } from './result';
 
 export type TrustParts = Omit<TrustMaterial, 'publicKey'>;
@@ -94,7 +95,9 @@ export function withPolicyTrust(base: TrustRoot, overrides: PolicyTrustOverrides
     const parts: TrustParts = { ...base.parts };
     const replaced: string[] = [];
     if (overrides.certificateAuthorities?.trim()) {
-      parts.certificateAuthorities = [{ certChain: certificatesFromPem(overrides.certificateAuthorities, 'roots'), validFor: ALWAYS }];
+      // Kyverno loads every certificate of `roots` into cosign's root pool: each one is a trust anchor.
+      const policyRoots: PolicyCertAuthority = { certChain: certificatesFromPem(overrides.certificateAuthorities, 'roots'), validFor: ALWAYS, everyCertificateIsRoot: true };
+      parts.certificateAuthorities = [policyRoots];
       replaced.push('certificate roots');
     }
     if (overrides.tsaCertChain?.trim()) {

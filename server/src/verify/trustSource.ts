@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TrustChoice } from './api';
 import { loadTrustedRoot, publicGoodTrustRoot, TrustRoot } from './trustRoot';
+import { userPath } from '../userPath';
 
 export type { TrustChoice };
 
@@ -20,22 +21,25 @@ const HOUR = 3_600_000;
 
 // ---- a trusted_root.json named in settings --------------------------------------------------------------
 
-/** Absolute path of the setting's value: `~/` is the home directory, relative paths are against `baseDir`. */
-export function resolveTrustedRootPath(setting: string, baseDir: string | undefined, home = os.homedir()): { ok: true; file: string } | { ok: false; reason: string } {
-  const value = setting.trim();
-  if (value === '~' || value.startsWith('~/') || value.startsWith('~\\')) return { ok: true, file: path.join(home, value.slice(1)) };
-  if (path.isAbsolute(value)) return { ok: true, file: path.normalize(value) };
-  if (!baseDir) {
-    return { ok: false, reason: `trusted root "${value}" (${TRUSTED_ROOT_SETTING}) could not be read: the path is relative and no workspace folder is open; use an absolute path.` };
-  }
-  return { ok: true, file: path.resolve(baseDir, value) };
+/**
+ * Absolute path of the setting's value: `~/` is the home directory; a relative path is an error. It is never
+ * resolved against a workspace folder: a repository must not be able to supply the root its own signatures
+ * are checked against.
+ */
+export function resolveTrustedRootPath(setting: string, home = os.homedir()): { ok: true; file: string } | { ok: false; reason: string } {
+  const file = userPath(setting, home);
+  if (file) return { ok: true, file };
+  return {
+    ok: false,
+    reason: `trusted root "${setting.trim()}" (${TRUSTED_ROOT_SETTING}) is a relative path. Relative paths are not resolved (never against the workspace); use an absolute path or one starting with ~/.`,
+  };
 }
 
 const fileCache = new Map<string, { stamp: string; root: TrustRoot }>();
 
 /** Loads the trusted_root.json a user named; parsed again only when the file changes. */
-export async function trustedRootFromFile(setting: string, baseDir: string | undefined): Promise<TrustChoice> {
-  const resolved = resolveTrustedRootPath(setting, baseDir);
+export async function trustedRootFromFile(setting: string): Promise<TrustChoice> {
+  const resolved = resolveTrustedRootPath(setting);
   if (!resolved.ok) return resolved;
   const { file } = resolved;
   const cannot = (why: string): TrustChoice => ({
@@ -283,8 +287,8 @@ export class TrustSource {
   constructor(private readonly options: Omit<PublicGoodOptions, 'cacheDir'> & { cacheDir?: string } = {}) {}
 
   /** The settings file when `trustedRootSetting` is non-empty, else the (refreshed) public-good root. */
-  choose(trustedRootSetting: string | undefined, baseDir: string | undefined): Promise<TrustChoice> {
-    if (trustedRootSetting?.trim()) return trustedRootFromFile(trustedRootSetting, baseDir);
+  choose(trustedRootSetting: string | undefined): Promise<TrustChoice> {
+    if (trustedRootSetting?.trim()) return trustedRootFromFile(trustedRootSetting);
     this.publicGood ??= new PublicGoodTrust({ ...this.options, cacheDir: this.options.cacheDir ?? defaultTrustCacheDir() });
     return this.publicGood.current();
   }

@@ -8,7 +8,7 @@ import { AttestorSet, evaluateSet, expandPublicKeys, LeafAttestor, SetVerdict } 
 import { verifyBundleAttestation } from './bundle';
 import { BundleObject, COSIGN_SIGN_PREDICATE, discover, Discovered, DiscoveryError, LegacyObject, repositoryOf } from './discovery';
 import type { SignerPolicy, VerificationOptions } from './engine';
-import { exactIdentityRequirement, kyvernoKeylessRequirement } from './identity';
+import { exactIdentityRequirement, kyvernoKeylessRequirement, sigstoreBundleRequirement } from './identity';
 import { evaluateConditions } from './kyvernoConditions';
 import { verifyLegacyAttestation, verifyLegacySignature } from './legacy';
 import type { InTotoStatement } from './payload';
@@ -195,7 +195,7 @@ async function run(
       for (const c of candidates) {
         const r = verifySignatureCandidate(c, entry, options.options, digest);
         record(c.source, entry.path, r.ok, r.reason);
-        if (r.ok) passedBy ??= c.source;
+        if (r.ok) passedBy ??= `${c.source}${r.notes.length ? ` (${r.notes.join('; ')})` : ''}`;
         else firstFailure ??= r.reason;
       }
       return passedBy ? { ok: true, reason: `verified: ${passedBy}` } : { ok: false, reason: firstFailure! };
@@ -225,11 +225,11 @@ async function run(
         if (ofType.length === 0) return { ok: false, reason: `no attestation of type ${type} found in ${repo} (${candidates.length} other attestation(s))` };
         const options = optionsFor(entry, trust, now);
         if (!options.ok) return { ok: false, reason: options.reason };
-        const statements: { source: string; statement: InTotoStatement }[] = [];
+        const statements: { source: string; statement: InTotoStatement; notes: string[] }[] = [];
         let firstFailure: string | undefined;
         for (const c of ofType) {
           const r = verifyAttestationCandidate(c, entry, options.options, digest, type);
-          if (r.ok) statements.push({ source: c.source, statement: r.statement });
+          if (r.ok) statements.push({ source: c.source, statement: r.statement, notes: r.notes });
           else {
             record(c.source, entry.path, false, r.reason);
             firstFailure ??= r.reason;
@@ -250,7 +250,7 @@ async function run(
           }
           record(s.source, entry.path, true, '');
         }
-        const via = statements.map((s) => s.source).join(', ');
+        const via = statements.map((s) => `${s.source}${s.notes.length ? ` (${s.notes.join('; ')})` : ''}`).join(', ');
         return { ok: true, reason: `verified: ${via}${att.conditions.length ? ' (conditions hold)' : ''}` };
       }, deps.signal));
     }
@@ -350,8 +350,9 @@ function optionsFor(entry: LeafAttestor, base: TrustRoot, now: () => Date): { ok
     }
   } else {
     const constrained = entry.subject || entry.subjectRegExp || entry.issuer || entry.issuerRegExp || (entry.additionalExtensions && Object.keys(entry.additionalExtensions).length);
-    const requirement = entry.matching === 'exact' ? exactIdentityRequirement(entry) : kyvernoKeylessRequirement(entry);
-    signer = { kind: 'keyless', identities: constrained ? [requirement] : [], hashAlgorithm: entry.signatureAlgorithm };
+    const requirement =
+      entry.matching === 'exact' ? exactIdentityRequirement(entry) : entry.matching === 'sigstore-bundle' ? sigstoreBundleRequirement(entry) : kyvernoKeylessRequirement(entry);
+    signer = { kind: 'keyless', identities: constrained && requirement ? [requirement] : [], hashAlgorithm: entry.signatureAlgorithm };
     roots = entry.roots;
   }
   let trustRoot = base;
@@ -368,14 +369,14 @@ function isLegacy(c: LegacyObject | BundleObject): c is LegacyObject {
   return 'layer' in c;
 }
 
-function verifySignatureCandidate(c: LegacyObject | BundleObject, entry: LeafAttestor, options: VerificationOptions, digest: string): { ok: boolean; reason: string } {
+function verifySignatureCandidate(c: LegacyObject | BundleObject, entry: LeafAttestor, options: VerificationOptions, digest: string): { ok: boolean; reason: string; notes: string[] } {
   try {
     const r = isLegacy(c)
       ? verifyLegacySignature(c.layer, { digest, annotations: entry.annotations }, options)
       : verifyBundleAttestation(c.bundle, { digest, predicateType: COSIGN_SIGN_PREDICATE, annotations: entry.annotations }, options);
-    return r.ok ? { ok: true, reason: r.checked.join('; ') } : { ok: false, reason: r.reason };
+    return r.ok ? { ok: true, reason: r.checked.join('; '), notes: r.notes } : { ok: false, reason: r.reason, notes: [] };
   } catch (e) {
-    return { ok: false, reason: `verification failed unexpectedly: ${(e as Error).message}` };
+    return { ok: false, reason: `verification failed unexpectedly: ${(e as Error).message}`, notes: [] };
   }
 }
 
@@ -385,12 +386,12 @@ function verifySignatureCandidate(c: LegacyObject | BundleObject, entry: LeafAtt
  */
 function verifyAttestationCandidate(
   c: LegacyObject | BundleObject, _entry: LeafAttestor, options: VerificationOptions, digest: string, type: string,
-): { ok: true; statement: InTotoStatement } | { ok: false; reason: string } {
+): { ok: true; statement: InTotoStatement; notes: string[] } | { ok: false; reason: string } {
   try {
     const claims = { digest, predicateType: type };
     const r = isLegacy(c) ? verifyLegacyAttestation(c.layer, claims, options) : verifyBundleAttestation(c.bundle, claims, options);
     if (!r.ok) return { ok: false, reason: r.reason };
-    return { ok: true, statement: r.statement };
+    return { ok: true, statement: r.statement, notes: r.notes };
   } catch (e) {
     return { ok: false, reason: `verification failed unexpectedly: ${(e as Error).message}` };
   }

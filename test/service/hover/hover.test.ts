@@ -68,6 +68,18 @@ describe('hover', () => {
     assert.ok(covered(text, result).trimEnd().endsWith('-----END PUBLIC KEY-----'));
   });
 
+  it('describes the transparency-log keys too (keyless rekor.pubkey, keys ctlog.pubkey), which Kyverno checks', () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const rekor = HEAD + '        - attestors:\n            - entries:\n                - keyless:\n                    issuer: https://x\n                    rekor:\n                      pubkey: |-\n' + indent(pem, 24).replace('-----BEGIN', '-----BE^GIN') + '\n';
+    assert.match(hover(rekor).result!.contents.value, /ECDSA P-256\*\* \(256 bits\)/);
+    const ctlog = HEAD + '        - attestors:\n            - entries:\n                - keys:\n                    publicKeys: k8s://ns/k\n                    ctlog:\n                      pubkey: |-\n' + indent(pem, 24).replace('-----BEGIN', '-----BE^GIN') + '\n';
+    assert.match(hover(ctlog).result!.contents.value, /ECDSA P-256\*\* \(256 bits\)/);
+    // The same PEM under a field that holds no material (a condition key) has no hover.
+    const elsewhere = HEAD + '        - attestations:\n            - conditions:\n                - all:\n                    - key: |-\n' + indent(pem, 24).replace('-----BEGIN', '-----BE^GIN') + '\n';
+    assert.equal(hover(elsewhere).result, null);
+  });
+
   it('reports a broken public key', () => {
     const doc = HEAD + '        - attestors:\n            - entries:\n                - keys:\n                    publicKeys: |-\n                      -----BEGIN PUBLIC KEY-----\n                      bm90IGEga2V5\n                      -----END PUB^LIC KEY-----\n';
     assert.match(hover(doc).result!.contents.value, /⚠ the PUBLIC KEY block does not decode as a public key/);

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseYamlFile } from '../../../server/src/service/document/yamlFile';
-import { SCAN_LIMITS, WorkspaceIndexer } from '../../../server/src/workspaceIndexer';
+import { WorkspaceIndexer } from '../../../server/src/workspaceIndexer';
+import { INDEX_LIMITS } from '../../../server/src/workspaceWalker';
 import { fixture } from '../../support/service';
 
 const VERIFY = fixture('workspace/policies/verify.yaml');
@@ -50,7 +51,7 @@ describe('WorkspaceIndexer (server adapter)', () => {
     write('node_modules/pkg/policy.yaml', VERIFY.replace(/verify-acme/g, 'from-node-modules'));
     write('.git/policy.yaml', VERIFY.replace(/verify-acme/g, 'from-git'));
     write('dist/policy.yaml', VERIFY.replace(/verify-acme/g, 'from-dist'));
-    write('big.yaml', VERIFY.replace(/verify-acme/g, 'too-big') + `# ${'x'.repeat(SCAN_LIMITS.maxBytes)}\n`);
+    write('big.yaml', VERIFY.replace(/verify-acme/g, 'too-big') + `# ${'x'.repeat(INDEX_LIMITS.maxFileBytes)}\n`);
     write('config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
     await indexer.scan();
     assert.deepEqual(policyNames(), ['verify-acme', 'verify-payments']);
@@ -61,17 +62,25 @@ describe('WorkspaceIndexer (server adapter)', () => {
     assert.equal(calls, 1, 'and only one');
   });
 
-  it('stops at the file cap', async () => {
-    const saved = SCAN_LIMITS.maxFiles;
-    SCAN_LIMITS.maxFiles = 2;
-    try {
-      for (const n of ['a', 'b', 'c']) write(`${n}.yaml`, VERIFY.replace(/verify-acme/g, `policy-${n}`));
-      await indexer.scan();
-      assert.equal(indexer.index.size, 2);
-      assert.equal(indexer.truncated, true);
-    } finally {
-      SCAN_LIMITS.maxFiles = saved;
-    }
+  it('stops at the file cap, and says so in its log line', async () => {
+    const lines: string[] = [];
+    indexer = new WorkspaceIndexer(() => [pathToFileURL(dir).toString()], () => calls++, (l) => lines.push(l), undefined, { ...INDEX_LIMITS, maxFiles: 2 });
+    for (const n of ['a', 'b', 'c']) write(`${n}.yaml`, VERIFY.replace(/verify-acme/g, `policy-${n}`));
+    await indexer.scan();
+    assert.equal(indexer.index.size, 2);
+    assert.equal(indexer.truncated, true);
+    assert.match(lines.join('\n'), /read 2 YAML files, .*Stopped after 2 YAML files: the rest of the workspace was not searched\./);
+  });
+
+  it('names the files it skipped for their size', async () => {
+    const lines: string[] = [];
+    indexer = new WorkspaceIndexer(() => [pathToFileURL(dir).toString()], () => calls++, (l) => lines.push(l), undefined, { ...INDEX_LIMITS, maxFileBytes: 4096 });
+    write('small.yaml', VERIFY);
+    write('big.yaml', VERIFY.replace(/verify-acme/g, 'too-big') + `# ${'x'.repeat(4096)}\n`);
+    await indexer.scan();
+    assert.deepEqual(policyNames(), ['verify-acme', 'verify-payments']);
+    assert.equal(indexer.truncated, false);
+    assert.match(lines.join('\n'), /Skipped 1 of the YAML files larger than 4 KiB \(big\.yaml\)\./);
   });
 
   it('follows watched-file events: changed, created and deleted files', async () => {

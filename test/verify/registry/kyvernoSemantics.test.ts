@@ -86,6 +86,21 @@ describe('verify: reading a verifyImages entry', () => {
     assert.equal((r.plan.attestors[0].entries[2] as { matching: string }).matching, 'kyverno');
   });
 
+  it('type: SigstoreBundle keyless entries, nested and in attestations too, are matched the sigstore-go way', () => {
+    const keyless = { keyless: { subject: 'a@acme.io', issuer: 'https://accounts.google.com' } };
+    const r = planFromEntry({
+      imageReferences: ['*'],
+      type: 'SigstoreBundle',
+      attestors: [{ entries: [keyless, { attestor: { entries: [keyless] } }] }],
+      attestations: [{ type: 'https://slsa.dev/provenance/v1', attestors: [{ entries: [keyless] }] }],
+    }, 'p');
+    assert.ok(r.ok);
+    const [direct, nested] = r.plan.attestors[0].entries;
+    assert.equal((direct as { matching: string }).matching, 'sigstore-bundle');
+    assert.equal(nested.kind === 'nested' && (nested.set.entries[0] as { matching: string }).matching, 'sigstore-bundle');
+    assert.equal((r.plan.attestations[0].attestors[0].entries[0] as { matching: string }).matching, 'sigstore-bundle');
+  });
+
   it('attestations without attestors mean any keyless public-good signer; the deprecated top-level key is converted', () => {
     const r = planFromEntry({ image: 'ghcr.io/x/*', key: k1, attestations: [{ predicateType: 'https://slsa.dev/provenance/v1' }, { type: 'https://t/v1' }] }, 'p');
     assert.ok(r.ok);

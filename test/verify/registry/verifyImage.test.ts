@@ -267,8 +267,8 @@ describe('live verification: real registry, real cosign (differential)', functio
   });
 
   describe('not possible with these components', () => {
-    it('keyless signatures (needs Fulcio and an OIDC token; cosign 2.5.0 cannot sign keyless offline)', function () {
-      console.log('  keyless registry cases skipped: cosign needs a Fulcio CA and an OIDC identity token to sign keyless, neither exists offline');
+    it('keyless signatures from the public Fulcio (needs an OIDC token; cosign 2.5.0 cannot sign keyless offline)', function () {
+      console.log('  public-Fulcio keyless registry cases skipped: cosign needs Fulcio and an OIDC identity token to sign keyless, neither exists offline (private-CA keyless cases: keylessPrivateCA.test.ts)');
       this.skip();
     });
     it('cosign v3 signature bundles (`sign --new-bundle-format` arrived in cosign 2.6; Debian ships 2.5.0)', function () {

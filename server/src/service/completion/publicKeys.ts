@@ -4,12 +4,12 @@ import type { YamlFile } from '../document/yamlFile';
 import type { WorkspaceFiles } from '../languageService';
 import { CompletionItemKind, InsertTextFormat } from '../types';
 import { describePublicKeys, splitPemBlocks } from '../crypto';
+import { materialFieldAt } from '../policy/model';
 import { INSERT_AS_IS, pad, PositionedCompletionItem, replacing } from './edits';
 
-/** Fields whose value is PEM public-key text: Kyverno `keys.publicKeys`, IVP `cosign.key.data`, CIP `key.data`. */
-export function isPublicKeyField(path: readonly (string | number)[]): boolean {
-  const last = path[path.length - 1];
-  return last === 'publicKeys' || (last === 'data' && path[path.length - 2] === 'key');
+/** Fields whose value is PEM public-key text (the policy model's list: `keys.publicKeys`, `rekor.pubkey`, `cosign.key.data`…). */
+export function isPublicKeyField(docKind: string, path: readonly (string | number)[]): boolean {
+  return materialFieldAt(docKind, path) === 'public-key';
 }
 
 function fileName(uri: string): string {
@@ -17,7 +17,7 @@ function fileName(uri: string): string {
 }
 
 export async function publicKeyCompletions(file: YamlFile, ctx: CursorContext, workspace: WorkspaceFiles | undefined): Promise<PositionedCompletionItem[]> {
-  if (!workspace || ctx.kind !== 'value' || !isPublicKeyField(ctx.path)) return [];
+  if (!workspace || ctx.kind !== 'value' || !isPublicKeyField(ctx.doc.kind, ctx.path)) return [];
   const block = ctx.blockScalar;
   // Inside a block that already has content only a blank line is a safe place to insert.
   if (block && ctx.offset > block.headerEnd && !(ctx.word.text.trim() === '')) return [];

@@ -25,6 +25,7 @@ import {
   parseAllDocuments,
 } from 'yaml';
 import { YamlFile, describeDoc, lineCounterOf, parseYamlFile, yamlParseOptions } from './yamlFile';
+import { boundFlowNesting } from './nesting';
 
 export type ReparseMode = 'unchanged' | 'item' | 'document' | 'full';
 
@@ -215,7 +216,9 @@ function spliceCandidate(
   const frameStart = prev ? prev.lineStart : current.lineStart;
   const nextLineEnd = text.indexOf('\n', newChunkEnd);
   const frameEnd = nextLineEnd < 0 ? text.length : nextLineEnd + 1;
-  const parsed = parseAllDocuments(text.slice(frameStart, frameEnd), yamlParseOptions);
+  const frameText = text.slice(frameStart, frameEnd);
+  if (boundFlowNesting(frameText).cuts.length > 0) return undefined; // the full parse bounds it
+  const parsed = parseAllDocuments(frameText, yamlParseOptions);
   if (!Array.isArray(parsed) || parsed.length !== 1) return undefined;
   const frame = parsed[0];
   if (frame.errors.length || frame.warnings.length || frame.comment || frame.commentBefore) return undefined;
@@ -298,7 +301,9 @@ function reparseDocument(previous: YamlFile, text: string, index: number, change
   if (hasNext && text.charCodeAt(newEnd - 1) !== 10 /* \n */) return undefined;
   if (index > 0 && !startsWithMarker(text, start)) return undefined;
   // An empty document after the slice stands for the next one: it collects what would go to the next one.
-  const parsed = parseAllDocuments(text.slice(start, newEnd) + (hasNext ? '---\n' : ''), yamlParseOptions);
+  const slice = text.slice(start, newEnd);
+  if (boundFlowNesting(slice).cuts.length > 0) return undefined; // the full parse bounds it
+  const parsed = parseAllDocuments(slice + (hasNext ? '---\n' : ''), yamlParseOptions);
   if (!Array.isArray(parsed) || parsed.length !== (hasNext ? 2 : 1)) return undefined;
   const doc = parsed[0];
   if (index > 0 && !doc.directives?.docStart) return undefined;

@@ -2,6 +2,10 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, Document, Node, Pair, YAMLMap, Scalar } from 'yaml';
 import type { Position, Range } from '../types';
 import { classify, DocKind } from './classify';
+import { indexAliases, resolvedNode } from './aliases';
+import { boundFlowNesting, boundTreeNesting, reportNesting } from './nesting';
+
+export { resolvedNode } from './aliases';
 
 export interface YamlDoc {
   index: number;
@@ -23,14 +27,31 @@ export interface YamlFile {
 }
 
 /** Options of every parse; the incremental re-parser (incremental.ts) must use the same ones. */
-export const yamlParseOptions = { prettyErrors: false, uniqueKeys: false, strict: false } as const;
+// `logLevel: 'error'`: toJS would otherwise print warnings (e.g. about collection keys) on the server's stderr.
+export const yamlParseOptions = { prettyErrors: false, uniqueKeys: false, strict: false, logLevel: 'error' } as const;
 
 export function parseYamlFile(uri: string, text: string, version = 0): YamlFile {
-  const parsed = parseAllDocuments(text, yamlParseOptions);
+  const bounded = boundFlowNesting(text);
+  const list = parseLeniently(bounded.text);
   const lineCounter = lineCounterOf(text);
-  const list = Array.isArray(parsed) ? parsed : [];
-  const docs = list.map((doc, index) => describeDoc(doc, index, uri));
+  const docs = list.map((doc, index) => {
+    const [start, , end] = doc.range;
+    return describeDoc(doc, index, uri, bounded.cuts.filter((c) => c >= start && (c < end || index === list.length - 1)));
+  });
   return { uri, version, text, lineCounter, docs };
+}
+
+/**
+ * The parser recurses and may still throw on shapes the nesting bound does not foresee; a file it cannot read then
+ * has no documents (nothing to report on) rather than failing every request on it.
+ */
+function parseLeniently(text: string): Document.Parsed[] {
+  try {
+    const parsed = parseAllDocuments(text, yamlParseOptions);
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -44,9 +65,14 @@ export function lineCounterOf(text: string): LineCounter {
   return counter;
 }
 
-/** Wraps a parsed document with its kind and offsets. */
-export function describeDoc(doc: Document.Parsed, index: number, uri: string): YamlDoc {
-  const root = doc.contents;
+/**
+ * Wraps a parsed document with its kind and offsets, after bounding its nesting (`flowCuts`: where the text scan
+ * blanked deep flow collections) and indexing its aliases. Every parse path (full and incremental) goes through it.
+ */
+export function describeDoc(doc: Document.Parsed, index: number, uri: string, flowCuts: readonly number[] = []): YamlDoc {
+  reportNesting(doc, [...flowCuts, ...boundTreeNesting(doc)]);
+  indexAliases(doc);
+  const root = resolvedNode(doc.contents);
   const apiVersion = scalarString(isMap(root) ? root.get('apiVersion', true) : undefined);
   const kindName = scalarString(isMap(root) ? root.get('kind', true) : undefined);
   return {
@@ -60,7 +86,8 @@ export function describeDoc(doc: Document.Parsed, index: number, uri: string): Y
   };
 }
 
-export function scalarString(node: unknown): string | undefined {
+export function scalarString(value: unknown): string | undefined {
+  const node = resolvedNode(value);
   return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
 }
 
@@ -87,9 +114,12 @@ export function nodeRange(file: YamlFile, node: Node): Range {
   return rangeAt(file, start, valueEnd);
 }
 
+// The helpers below read YAML as Kubernetes does (see aliases.ts): aliases resolved, `<<` merge keys applied.
+
 /** The key node of `key` in `map`, for diagnostics that belong on the key. */
-export function pairOf(map: unknown, key: string): Pair<Scalar, Node | null> | undefined {
-  if (!isMap(map)) return undefined;
+export function pairOf(value: unknown, key: string): Pair<Scalar, Node | null> | undefined {
+  const map = asMap(value);
+  if (!map) return undefined;
   for (const item of map.items) {
     if (isScalar(item.key) && item.key.value === key) return item as Pair<Scalar, Node | null>;
   }
@@ -98,7 +128,7 @@ export function pairOf(map: unknown, key: string): Pair<Scalar, Node | null> | u
 
 /** Child node at a path of map keys and sequence indexes; undefined when any step is missing. */
 export function nodeAt(root: unknown, path: readonly (string | number)[]): Node | undefined {
-  let current: unknown = root;
+  let current: unknown = resolvedNode(root);
   for (const step of path) {
     if (typeof step === 'number') {
       if (!isSeq(current)) return undefined;
@@ -107,26 +137,31 @@ export function nodeAt(root: unknown, path: readonly (string | number)[]): Node 
       if (!isMap(current)) return undefined;
       current = current.get(step, true);
     }
+    current = resolvedNode(current);
   }
   return current as Node | undefined;
 }
 
 /** Plain JS value of a scalar child, or undefined. */
-export function scalarValue(map: unknown, key: string): unknown {
-  if (!isMap(map)) return undefined;
+export function scalarValue(value: unknown, key: string): unknown {
+  const map = asMap(value);
+  if (!map) return undefined;
   const node = map.get(key, true);
   return isScalar(node) ? node.value : undefined;
 }
 
-export function mapItems(node: unknown): Pair<Scalar, Node | null>[] {
+export function mapItems(value: unknown): Pair<Scalar, Node | null>[] {
+  const node = resolvedNode(value);
   return isMap(node) ? (node.items.filter((p) => isPair(p) && isScalar(p.key)) as Pair<Scalar, Node | null>[]) : [];
 }
 
-export function seqItems(node: unknown): Node[] {
+export function seqItems(value: unknown): Node[] {
+  const node = resolvedNode(value);
   return isSeq(node) ? (node.items as Node[]) : [];
 }
 
-export function asMap(node: unknown): YAMLMap<Scalar, Node | null> | undefined {
+export function asMap(value: unknown): YAMLMap<Scalar, Node | null> | undefined {
+  const node = resolvedNode(value);
   return isMap(node) ? (node as YAMLMap<Scalar, Node | null>) : undefined;
 }
 

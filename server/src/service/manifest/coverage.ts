@@ -4,15 +4,14 @@
 import { isMap, isScalar, isSeq, Node, Scalar } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
 import { asMap, mapItems, nodeAt, scalarValue, seqItems } from '../document/yamlFile';
-import {
-  effectiveRuleAction, policyRules, PolicyRuleView, specOf, verifyImagesEntries, VerifyImagesView,
-} from '../policy/kyvernoPolicy';
+import { policyRules, PolicyRuleView, VerifyImagesView } from '../policy/kyvernoPolicy';
+import { ImageMatcher, kyvernoModel, ruleModel } from '../policy/model';
 import { kyvernoNormalize, KyvernoNormalizeOptions, wildcardMatch } from '../image/wildcard';
 import type { ContainerList, ImageOccurrence } from './images';
 import { podSpecPath } from './images';
 import { attestorSummary } from './attestorSummary';
 import {
-  and, metadataString, or, ResourceSubject, ruleApplicability, stringMap, subjectNamespace, Tri, MatchVia,
+  and, or, ResourceSubject, ruleApplicability, stringMap, subjectNamespace, Tri, MatchVia,
 } from './ruleMatch';
 
 export type { Tri, MatchVia, ResourceSubject } from './ruleMatch';
@@ -233,15 +232,15 @@ export class CoverageModel {
 
   constructor(readonly policies: readonly YamlDoc[]) {
     for (const policy of policies) {
-      if (policy.kind !== 'kyverno-policy') continue;
-      const policyName = metadataString(policy, 'name');
-      for (const view of verifyImagesEntries(policy)) {
+      const model = kyvernoModel(policy);
+      if (!model) continue;
+      for (const entry of model.entries) {
         this.entries.push({
           policy,
-          policyName,
-          view,
-          imagePatterns: patternNodes(view.node, ['imageReferences', 'image']),
-          skipPatterns: patternNodes(view.node, ['skipImageReferences']),
+          policyName: model.name,
+          view: entry.view,
+          imagePatterns: entry.imageReferences.map(patternRef),
+          skipPatterns: entry.skipImageReferences.map(patternRef),
         });
       }
       for (const rule of policyRules(policy)) {
@@ -372,7 +371,7 @@ function ruleContext(policy: YamlDoc, rule: PolicyRuleView, subject: ImageSubjec
   if (applicability.applies === 'no') return undefined;
   return {
     policy,
-    policyName: metadataString(policy, 'name'),
+    policyName: kyvernoModel(policy)?.name,
     rule,
     applies: applicability.applies,
     via: applicability.via,
@@ -381,38 +380,25 @@ function ruleContext(policy: YamlDoc, rule: PolicyRuleView, subject: ImageSubjec
   };
 }
 
-const isEnforce = (v: unknown) => v === 'Enforce' || v === 'enforce';
-
 /**
  * The failure action Kyverno uses for this rule on this resource: per-rule settings first (verifyImages
  * entries' or `validate.failureAction`), then the deprecated per-namespace overrides, then the spec.
  */
 export function ruleAction(policy: YamlDoc, rule: PolicyRuleView, subject: ResourceSubject, type: 'verifyImages' | 'validate'): 'Enforce' | 'Audit' {
+  const model = kyvernoModel(policy);
+  if (!model) return 'Audit';
+  const ruleFacts = ruleModel(model, rule);
   if (type === 'verifyImages') {
-    const set = seqItems(rule.node.get('verifyImages', true)).some((n) => scalarValue(n, 'failureAction') !== undefined);
-    if (set) return effectiveRuleAction(policy, rule);
-  } else {
-    const fa = scalarValue(asMap(rule.node.get('validate', true)), 'failureAction');
-    if (fa !== undefined) return isEnforce(fa) ? 'Enforce' : 'Audit';
+    if (ruleFacts?.entries.some((e) => e.failureAction)) return ruleFacts.action;
+  } else if (ruleFacts?.validateFailureAction) {
+    return ruleFacts.validateFailureAction.value;
   }
-  const spec = specOf(policy);
-  for (const override of seqItems(spec?.get('validationFailureActionOverrides', true))) {
-    const namespaces = seqItems(asMap(override)?.get('namespaces', true)).flatMap((n) => (isScalar(n) && typeof n.value === 'string' ? [n.value] : []));
-    if (namespaces.some((ns) => wildcardMatch(ns, subjectNamespace(subject)))) {
-      return isEnforce(scalarValue(override, 'action')) ? 'Enforce' : 'Audit';
-    }
-  }
-  return isEnforce(scalarValue(spec, 'validationFailureAction')) ? 'Enforce' : 'Audit';
+  const override = model.overrides.find((o) => o.namespaces.some((ns) => wildcardMatch(ns, subjectNamespace(subject))));
+  return override ? override.action : model.specAction.value;
 }
 
-function patternNodes(entry: NonNullable<ReturnType<typeof asMap>>, keys: string[]): PatternRef[] {
-  const out: PatternRef[] = [];
-  for (const key of keys) {
-    const v = entry.get(key, true);
-    const nodes = isSeq(v) ? v.items : v !== undefined ? [v] : [];
-    for (const n of nodes) if (isScalar(n) && typeof n.value === 'string') out.push({ value: n.value, node: n });
-  }
-  return out;
+function patternRef(m: ImageMatcher): PatternRef {
+  return { value: m.pattern, node: m.node };
 }
 
 // ---- Kyverno validate patterns -------------------------------------------------------------------------

@@ -27,8 +27,13 @@ export interface AttestorSetView {
   entries: { node: YAMLMap<Scalar, Node | null>; path: Path }[];
 }
 
+/** The value node under `key`, read through the shared YAML helpers (never `map.get`, so they decide what a key resolves to). */
+export function child(map: unknown, key: string): Node | undefined {
+  return pairOf(map, key)?.value ?? undefined;
+}
+
 export function specOf(doc: YamlDoc): YAMLMap<Scalar, Node | null> | undefined {
-  return asMap(asMap(doc.doc.contents)?.get('spec', true));
+  return asMap(child(doc.doc.contents, 'spec'));
 }
 
 // Some fifty rules walk the same views on every keystroke. Parsed trees are never mutated (an edit yields new
@@ -59,11 +64,16 @@ export function verifyImagesEntries(doc: YamlDoc): VerifyImagesView[] {
 
 /** Attestor sets of an entry: its `attestors[]` and every `attestations[].attestors[]`, recursively through nested `attestor`. */
 export function attestorSets(entry: VerifyImagesView): AttestorSetView[] {
-  return setsOfEntry(entry.node).map((s) => ({ ...s, path: [...entry.path, ...s.path], entries: s.entries.map((e) => ({ node: e.node, path: [...entry.path, ...e.path] })) }));
+  return attestorSetsOf(entry.node, entry.path);
+}
+
+/** The attestor sets under any map with `attestors` (a verifyImages entry, a rule's `validate.manifests`), at `path`. */
+export function attestorSetsOf(owner: YAMLMap<Scalar, Node | null>, path: Path): AttestorSetView[] {
+  return setsOfEntry(owner).map((s) => ({ ...s, path: [...path, ...s.path], entries: s.entries.map((e) => ({ node: e.node, path: [...path, ...e.path] })) }));
 }
 
 function computePolicyRules(document: YamlDoc['doc']): PolicyRuleView[] {
-  const rules = asMap(asMap(document.contents)?.get('spec', true))?.get('rules', true);
+  const rules = child(child(document.contents, 'spec'), 'rules');
   const out: PolicyRuleView[] = [];
   seqItems(rules).forEach((node, index) => {
     const map = asMap(node);
@@ -77,7 +87,7 @@ function computePolicyRules(document: YamlDoc['doc']): PolicyRuleView[] {
 function computeVerifyImagesEntries(rules: PolicyRuleView[]): VerifyImagesView[] {
   const out: VerifyImagesView[] = [];
   for (const rule of rules) {
-    seqItems(rule.node.get('verifyImages', true)).forEach((node, index) => {
+    seqItems(child(rule.node, 'verifyImages')).forEach((node, index) => {
       const map = asMap(node);
       if (map) out.push({ rule, index, node: map, path: [...rule.path, 'verifyImages', index] });
     });
@@ -95,7 +105,7 @@ function computeAttestorSets(entryNode: YAMLMap<Scalar, Node | null>): AttestorS
     const set = asMap(setNode);
     if (!set) return;
     const entries: AttestorSetView['entries'] = [];
-    seqItems(set.get('entries', true)).forEach((e, j) => {
+    seqItems(child(set, 'entries')).forEach((e, j) => {
       const em = asMap(e);
       if (!em) return;
       const ep = [...path, 'entries', j];
@@ -103,13 +113,13 @@ function computeAttestorSets(entryNode: YAMLMap<Scalar, Node | null>): AttestorS
     });
     out.push({ node: set, path, entries });
     for (const e of entries) {
-      const nested = e.node.get('attestor', true);
+      const nested = child(e.node, 'attestor');
       if (isMap(nested)) visitSet(nested, [...e.path, 'attestor']);
     }
   };
-  collect(entryNode.get('attestors', true), ['attestors']);
-  seqItems(entryNode.get('attestations', true)).forEach((att, k) => {
-    collect(asMap(att)?.get('attestors', true), ['attestations', k, 'attestors']);
+  collect(child(entryNode, 'attestors'), ['attestors']);
+  seqItems(child(entryNode, 'attestations')).forEach((att, k) => {
+    collect(child(att, 'attestors'), ['attestations', k, 'attestors']);
   });
   return out;
 }
@@ -133,7 +143,7 @@ export function specFailureAction(doc: YamlDoc): { value: 'Audit' | 'Enforce'; e
  */
 export function admissionAuditFlags(doc: YamlDoc, rule: PolicyRuleView): boolean[] {
   let audit = specFailureAction(doc).value === 'Audit';
-  return seqItems(rule.node.get('verifyImages', true)).map((node) => {
+  return seqItems(child(rule.node, 'verifyImages')).map((node) => {
     const fa = scalarValue(node, 'failureAction');
     if (fa !== undefined) audit = !isEnforce(fa);
     return audit;
@@ -142,7 +152,7 @@ export function admissionAuditFlags(doc: YamlDoc, rule: PolicyRuleView): boolean
 
 /** The action a rule runs with: Enforce if any entry enforces, else the first entry's, else the spec's. */
 export function effectiveRuleAction(doc: YamlDoc, rule: PolicyRuleView): 'Audit' | 'Enforce' {
-  const actions = seqItems(rule.node.get('verifyImages', true)).map((n) => scalarValue(n, 'failureAction'));
+  const actions = seqItems(child(rule.node, 'verifyImages')).map((n) => scalarValue(n, 'failureAction'));
   if (actions.some(isEnforce)) return 'Enforce';
   const first = actions.find((a) => a !== undefined);
   if (first !== undefined) return isEnforce(first) ? 'Enforce' : 'Audit';

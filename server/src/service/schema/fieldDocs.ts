@@ -129,11 +129,11 @@ const ATTESTOR_SET: DocTable = {
   'entries[].keyless.issuer': d('OIDC issuer that must have vouched for the identity, e.g. `https://token.actions.githubusercontent.com` for GitHub Actions or `https://accounts.google.com`. Same wildcard matching as `subject`.', {
     example: 'issuer: https://token.actions.githubusercontent.com',
   }),
-  'entries[].keyless.subjectRegExp': d('Regular expression (Go RE2) for the identity, as an alternative to `subject`. It is not anchored: add `^` and `$`, or `evil.com/my-org` matches `my-org` too.', {
+  'entries[].keyless.subjectRegExp': d('Regular expression (Go RE2) for the identity, as an alternative to `subject`: with both set, a certificate passes when either matches one of its SANs (under `type: SigstoreBundle` both must match). It is not anchored: add `^` and `$`, or `evil.com/my-org` matches `my-org` too.', {
     since: 'Kyverno 1.13',
     example: "subjectRegExp: '^https://github\\.com/my-org/.+@refs/heads/main$'",
   }),
-  'entries[].keyless.issuerRegExp': d('Regular expression (Go RE2) for the OIDC issuer, as an alternative to `issuer`. Not anchored: add `^` and `$`.', {
+  'entries[].keyless.issuerRegExp': d('Regular expression (Go RE2) for the OIDC issuer. With `issuer` also set, both must match. Not anchored: add `^` and `$`.', {
     since: 'Kyverno 1.13',
   }),
   'entries[].keyless.roots': d('PEM root certificates to trust instead of the public sigstore (Fulcio) roots, for a private Fulcio. A keyless attestor needs either `roots` or a `rekor` block.'),
@@ -410,10 +410,10 @@ const IVP: DocTable = {
     example: 'identities:\n  - issuer: https://token.actions.githubusercontent.com\n    subjectRegExp: "^https://github\\\\.com/my-org/.*$"',
   }),
   [`${C}.keyless.identities[]`]: d('One accepted identity.'),
-  [`${C}.keyless.identities[].subject`]: d('Exact certificate identity (no wildcards).'),
-  [`${C}.keyless.identities[].issuer`]: d('Exact OIDC issuer URL (no wildcards).'),
-  [`${C}.keyless.identities[].subjectRegExp`]: d('Regular expression for the identity; anchor it with `^…$`.'),
-  [`${C}.keyless.identities[].issuerRegExp`]: d('Regular expression for the issuer; anchor it with `^…$`.'),
+  [`${C}.keyless.identities[].subject`]: d('Exact certificate identity (no wildcards). Ignored when `subjectRegExp` is also set: cosign then matches with the regexp alone.'),
+  [`${C}.keyless.identities[].issuer`]: d('Exact OIDC issuer URL (no wildcards). Ignored when `issuerRegExp` is also set: cosign then matches with the regexp alone.'),
+  [`${C}.keyless.identities[].subjectRegExp`]: d('Regular expression (Go RE2) for the identity; anchor it with `^…$`. Takes precedence over `subject`.'),
+  [`${C}.keyless.identities[].issuerRegExp`]: d('Regular expression (Go RE2) for the issuer; anchor it with `^…$`. Takes precedence over `issuer`.'),
   [`${C}.keyless.identities[].subjectExpression`]: d('CEL expression whose result is used as the subject regular expression.'),
   [`${C}.keyless.roots`]: d('PEM roots to trust instead of the public sigstore roots.'),
   [`${C}.keyless.additionalExtensions`]: d('Certificate extensions that must have these values.'),
@@ -533,7 +533,7 @@ const CIP: DocTable = {
   ...prefixed(`${AU}.keyless.ca-cert`, KEY_REF),
   [`${AU}.keyless.trustRootRef`]: d('Name of a `TrustRoot` object with the roots to trust.'),
   [`${AU}.keyless.identities`]: d('Accepted identities; one match is enough. `subject`/`issuer` are exact; use the `RegExp` variants for patterns.'),
-  [`${AU}.keyless.identities[]`]: d('One identity: `issuer` or `issuerRegExp`, and `subject` or `subjectRegExp`.'),
+  [`${AU}.keyless.identities[]`]: d('One identity: `issuer` or `issuerRegExp`, and `subject` or `subjectRegExp` — exactly one of each pair; the policy-controller rejects both.'),
   [`${AU}.keyless.identities[].issuer`]: d('Exact OIDC issuer URL.'),
   [`${AU}.keyless.identities[].issuerRegExp`]: d('Regular expression for the issuer.'),
   [`${AU}.keyless.identities[].subject`]: d('Exact certificate identity.'),

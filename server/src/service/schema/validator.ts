@@ -2,8 +2,9 @@
 // YAML node, with a message that says what is wrong and how to fix it. Shared by the schema rules and
 // by completion, so it returns plain problems (path, keyword, offsets) rather than diagnostics.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, visit } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
+import { aliasFacts } from '../document/aliases';
 import { allSchemas, JsonSchema, SchemaEntry, schemaAtPath, schemaForDoc, typesOf } from './schemaStore';
 import { loadValidator } from './generated';
 import { closest } from './suggest';
@@ -79,9 +80,9 @@ function computeProblems(doc: YamlDoc): SchemaProblem[] {
 
   let data: unknown;
   try {
-    data = normalize(doc.doc.toJS({ maxAliasCount: 1000 }));
+    data = normalize(plainData(doc.doc));
   } catch {
-    return []; // e.g. an alias bomb or a broken alias: the yaml-syntax rule reports the YAML itself
+    return []; // data the YAML library cannot build: the yaml-* rules report the YAML itself
   }
   const validate = compiledValidator(entry);
   if (validate(data) || !validate.errors) return [];
@@ -132,6 +133,21 @@ function unservedVersion(doc: YamlDoc, root: Node): SchemaProblem[] {
     replacement: 'kyverno.io/v1',
     allowed: KYVERNO_POLICY_VERSIONS,
   }];
+}
+
+/**
+ * The document's data with aliases expanded. Their expansion is bounded by what Kubernetes' reader accepts
+ * (document/aliases.ts); a document it refuses for excessive aliasing is validated with every alias left empty, so a
+ * typo beside a bomb is still found (yaml-excessive-aliasing says why the aliased parts are not checked).
+ */
+function plainData(document: Document.Parsed): unknown {
+  const facts = aliasFacts(document);
+  if (!facts.excessive && facts.unknown.length === 0) return document.toJS({ maxAliasCount: -1 });
+  // An unknown alias (yaml-unknown-alias) is left empty too, instead of failing the whole document.
+  const unknown = new Set(facts.unknown.map((a) => a.range?.[0]));
+  const copy = document.clone();
+  visit(copy, { Alias: (_key, alias) => (facts.excessive || unknown.has(alias.range?.[0]) ? new Scalar(null) : undefined) });
+  return copy.toJS({ maxAliasCount: -1 });
 }
 
 /**

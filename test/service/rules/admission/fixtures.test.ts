@@ -61,6 +61,11 @@ describe('admission rules on fixture policies', () => {
       'policy-autogen-all: all',
       'policy-match-kinds-required: resources',
       'policy-match-any-all: all',
+      'policy-match-variables: {{ request.object.metadata.labels.team }}',
+      'policy-match-exclude-empty-set: resources',
+      'policy-namespaced-namespaces: namespaces',
+      'policy-overrides-namespaced: validationFailureActionOverrides',
+      'policy-webhook-timeout: 45',
     ]) {
       assert.ok(found.includes(expected), `${expected} in ${JSON.stringify(found, null, 1)}`);
     }

@@ -265,5 +265,13 @@ describe('rule policy-deprecated', () => {
     it('offers exactly one fix per finding', () => {
       for (const d of deprecated(text)) assert.equal(codeActionsFor(text, d).length, 1, (d.data as { kind: string }).kind);
     });
+
+    it('makes a deprecated webhook field next to its replacement an error (Kyverno forbids both), alone a warning', () => {
+      assert.deepEqual(deprecated(text, 'webhook-fields').map((d) => d.severity), [2, 2]);
+      const both = text.replace('\n  rules:\n', '\n  webhookConfiguration: {timeoutSeconds: 10, failurePolicy: Fail}\n  rules:\n');
+      const found = deprecated(both, 'webhook-fields');
+      assert.deepEqual(found.map((d) => [textAt(both, d), d.severity]), [['failurePolicy', 1], ['webhookTimeoutSeconds', 1]]);
+      assert.match(found[1].message, /Kyverno rejects a policy with both/);
+    });
   });
 });

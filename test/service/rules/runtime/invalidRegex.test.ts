@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { textAt, validate, withCode, yaml } from '../../../support/service';
 import { Severity } from '../../../../server/src/service/types';
-import { re2Problem } from '../../../../server/src/service/rules/runtime/re2';
 import { kyvernoPolicy } from './policies';
 
 const CODE = 'policy-invalid-regex';
@@ -33,15 +32,50 @@ describe('rule policy-invalid-regex', () => {
     }
   });
 
-  it('names backreferences, lookbehind, possessive quantifiers, atomic groups and syntax errors', () => {
-    assert.match(re2Problem('(a)\\1')!.message, /backreference `\\1`/);
-    assert.match(re2Problem('(?<=x)y')!.message, /lookbehind/);
-    assert.match(re2Problem('a++')!.message, /possessive quantifier `\+\+`/);
-    assert.match(re2Problem('(?>ab)')!.message, /atomic group/);
-    assert.match(re2Problem('a{1001}')!.message, /limit of 1000/);
-    assert.match(re2Problem('(unclosed')!.message, /not a valid regular expression/);
-    assert.equal(re2Problem('[(?=]x'), undefined, 'inside a class (?= is literal');
-    assert.equal(re2Problem('(?s:.)+x{2,5}?'), undefined);
+  it('names backreferences, lookbehind, possessive quantifiers and atomic groups on the construct', () => {
+    const cases: [pattern: string, construct: RegExp, text: string][] = [
+      ["'(a)\\1'", /backreference is not supported/, '\\1'],
+      ["'x(?<=a)y'", /lookbehind `\(\?<=…\)`/, '(?<='],
+      ["'a++'", /possessive quantifier `\+\+`/, '++'],
+      ["'(?>ab)'", /atomic group/, '(?>'],
+      ["'(?''n''a)'", /named group .* use `\(\?P<name>…\)`/, "(?''"], // the source spelling of `'` in a single-quoted scalar
+    ];
+    for (const [value, construct, at] of cases) {
+      const text = keyless('subjectRegExp', value);
+      const [d] = withCode(validate(text), CODE);
+      assert.ok(d, value);
+      assert.match(d.message, construct, value);
+      assert.equal(textAt(text, d), at, value);
+    }
+  });
+
+  it("reports what Go reports on the construct for the rest, with Go's wording", () => {
+    const cases: [value: string, message: RegExp, at: string][] = [
+      ["'^a{1001}$'", /Go's regexp rejects this pattern \(invalid repeat count: `\{1001\}`\)/, '{1001}'],
+      ["'^acme\\C$'", /invalid escape sequence: `\\C`/, '\\C'],
+      ["'^(unclosed'", /missing closing \): `\^\(unclosed`/, '('],
+      ["'^[[:alfa:]]$'", /invalid character class range: `\[:alfa:\]`/, '[:alfa:]'],
+      ["'\\p{Garay}+'", /the Unicode class `\\p\{Garay\}` .* a Unicode 15\.0 script/, '\\p{Garay}'],
+    ];
+    for (const [value, message, at] of cases) {
+      const text = keyless('subjectRegExp', value);
+      const [d] = withCode(validate(text), CODE);
+      assert.ok(d, value);
+      assert.match(d.message, message, value);
+      assert.equal(textAt(text, d), at, value);
+    }
+  });
+
+  it('accepts what Go accepts, and what the old check refused or mis-read', () => {
+    for (const ok of ["'[(?=]x'", "'(?s:.)+x{2,5}?'", "'^\\pL+$'", "'^\\p{Letter}+@\\x{41}$'", "'(?i:x)'", "'a{1000}'", "'(?<org>a)|(?<org>b)'", "'(?U)a+'"]) {
+      assert.deepEqual(withCode(validate(keyless('subjectRegExp', ok)), CODE), [], ok);
+    }
+  });
+
+  it('keeps the range exact inside a double-quoted scalar with escapes', () => {
+    const text = keyless('subjectRegExp', '"^https://github\\\\.com/(a)\\\\1$"');
+    const [d] = withCode(validate(text), CODE);
+    assert.equal(textAt(text, d), '\\\\1');
   });
 
   it('checks ClusterImagePolicy identities too', () => {
@@ -61,5 +95,28 @@ describe('rule policy-invalid-regex', () => {
     const [d] = withCode(validate(text), CODE);
     assert.equal(textAt(text, d), '(?<=');
     assert.match(d.message, /^keyless\.identities\[\]\.subjectRegExp: lookbehind/);
+  });
+  it('checks ImageValidatingPolicy identities with the same engine', () => {
+    const text = yaml`
+      apiVersion: policies.kyverno.io/v1alpha1
+      kind: ImageValidatingPolicy
+      metadata:
+        name: ivp
+      spec:
+        matchImageReferences: [{glob: "ghcr.io/*"}]
+        attestors:
+          - name: gh
+            cosign:
+              keyless:
+                identities:
+                  - issuerRegExp: ^https://token\\.actions\\.githubusercontent\\.com$
+                    subjectRegExp: ^https://github\\.com/\\p{Garay}/
+                  - issuer: https://accounts.google.com
+                    subjectRegExp: ^[[:alpha:]]+@\\pL+\\.com$
+    `;
+    const ds = withCode(validate(text), CODE);
+    assert.equal(ds.length, 1);
+    assert.equal(textAt(text, ds[0]), '\\p{Garay}');
+    assert.match(ds[0].message, /^cosign\.keyless\.identities\[\]\.subjectRegExp: the Unicode class/);
   });
 });

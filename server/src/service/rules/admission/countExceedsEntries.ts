@@ -1,8 +1,6 @@
-import { isScalar } from 'yaml';
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
-import { asMap, seqItems } from '../../document/yamlFile';
-import { attestorSets, verifyImagesEntries } from '../../policy/kyvernoPolicy';
+import { child, kyvernoModel } from '../../policy/model';
 import { admissionChecked, stringField } from './facts';
 
 export const countExceedsEntries: Rule = {
@@ -18,15 +16,15 @@ export const countExceedsEntries: Rule = {
   appliesTo: ['kyverno-policy'],
   check(ctx) {
     if (!admissionChecked(ctx.doc)) return;
-    for (const entry of verifyImagesEntries(ctx.doc)) {
-      for (const set of attestorSets(entry)) {
-        const count = set.node.get('count', true);
-        if (!isScalar(count) || typeof count.value !== 'number') continue;
-        const written = seqItems(set.node.get('entries', true)).length;
+    for (const entry of kyvernoModel(ctx.doc)?.entries ?? []) {
+      for (const set of entry.attestorSets) {
+        if (!set.count) continue;
+        const count = { value: set.count.value, node: set.count.node! };
+        const written = set.writtenEntries;
         if (count.value <= written) continue;
         const multiKey = written === 1 && pemKeyCount(set.entries[0]?.node) > 1;
         ctx.report({
-          node: count,
+          node: count.node,
           message: `Kyverno rejects this policy: count is ${count.value} but the attestor set has ${written} ${written === 1 ? 'entry' : 'entries'}. ` +
             (multiKey
               ? 'Kyverno counts entries before splitting publicKeys into single keys, so put each public key in its own keys entry (or lower count).'
@@ -38,6 +36,6 @@ export const countExceedsEntries: Rule = {
 };
 
 function pemKeyCount(entry: unknown): number {
-  const text = stringField(asMap(entry)?.get('keys', true), 'publicKeys');
+  const text = stringField(child(entry, 'keys'), 'publicKeys');
   return (text.match(/-----END PUBLIC KEY-----/g) ?? []).length;
 }

@@ -2,7 +2,7 @@
 // "field is set" tests (non-nil pointer, non-empty string, non-empty struct after CRD defaults) read in YAML.
 import { isMap, isScalar, isSeq, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { YamlDoc } from '../../document/yamlFile';
-import { asMap, mapItems, pairOf, seqItems } from '../../document/yamlFile';
+import { asMap, mapItems, pairOf, resolvedNode, seqItems } from '../../document/yamlFile';
 import type { PolicyRuleView } from '../../policy/kyvernoPolicy';
 import { specOf } from '../../policy/kyvernoPolicy';
 import type { Report } from '../rule';
@@ -19,8 +19,46 @@ export function convertsDeprecatedFields(doc: YamlDoc): boolean {
   return doc.apiVersion === 'kyverno.io/v1';
 }
 
+/** Kyverno's variable syntax: `{{ … }}` not preceded by a backslash (pkg/engine/variables/regex). */
+export const KYVERNO_VARIABLE = /(^|[^\\])(\{\{(?:\{[^{}]*\}|[^{}])*\}\})/;
+
+/** Every scalar (keys and values) under `node`, each node once however many aliases reach it. */
+export function scalarsUnder(node: unknown): Scalar[] {
+  const out: Scalar[] = [];
+  const seen = new Set<unknown>();
+  const visit = (value: unknown): void => {
+    const n = resolvedNode(value);
+    if (n === null || n === undefined || seen.has(n)) return;
+    seen.add(n);
+    if (isScalar(n)) out.push(n as Scalar);
+    else if (isMap(n)) for (const pair of n.items) (visit(pair.key), visit(pair.value));
+    else if (isSeq(n)) for (const item of n.items) visit(item);
+  };
+  visit(node);
+  return out;
+}
+
+/**
+ * A node as the plain data Go decodes from it, for Go's `DeepEqual`: nulls dropped (the API server prunes them),
+ * map keys sorted (struct fields have no order), everything else as written.
+ */
+export function plainOf(node: unknown): unknown {
+  const n = resolvedNode(node);
+  if (isScalar(n)) return n.value;
+  if (isSeq(n)) return n.items.map(plainOf);
+  if (isMap(n)) {
+    const entries = mapItems(n)
+      .filter((p) => !isNullNode(p.value))
+      .map((p) => [String(p.key.value), plainOf(p.value)] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries);
+  }
+  return null;
+}
+
 /** A YAML null (`key:`, `key: ~`, `key: null`) is dropped by the API server, so it counts as "not set". */
-export function isNullNode(node: unknown): boolean {
+export function isNullNode(value: unknown): boolean {
+  const node = resolvedNode(value);
   return node === null || node === undefined || (isScalar(node) && node.value === null);
 }
 

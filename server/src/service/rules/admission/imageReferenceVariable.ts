@@ -3,10 +3,7 @@ import type { Rule } from '../rule';
 import { Severity } from '../../types';
 import { pairOf, seqItems } from '../../document/yamlFile';
 import { verifyImagesEntries } from '../../policy/kyvernoPolicy';
-import { admissionChecked, convertsDeprecatedFields } from './facts';
-
-/** Kyverno's variable syntax: `{{ … }}` not preceded by a backslash (pkg/engine/variables/regex). */
-const VARIABLE = /(^|[^\\])(\{\{(?:\{[^{}]*\}|[^{}])*\}\})/;
+import { admissionChecked, convertsDeprecatedFields, KYVERNO_VARIABLE as VARIABLE } from './facts';
 
 export const imageReferenceVariable: Rule = {
   id: 'policy-image-reference-variable',
@@ -40,7 +37,7 @@ export const imageReferenceVariable: Rule = {
 };
 
 /** The variable's own text when it appears verbatim in the source, else the whole scalar. */
-function variableSpot(text: string, node: Scalar, variable: string): { offsets: [number, number] } | { node: Scalar } {
+export function variableSpot(text: string, node: Scalar, variable: string): { offsets: [number, number] } | { node: Scalar } {
   if (!node.range) return { node };
   const at = text.slice(node.range[0], node.range[1]).indexOf(variable);
   return at < 0 ? { node } : { offsets: [node.range[0] + at, node.range[0] + at + variable.length] };

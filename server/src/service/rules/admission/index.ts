@@ -24,16 +24,26 @@ import { certificateRequired } from './certificateRequired';
 import { keylessRekorOrRoots } from './keylessRekorOrRoots';
 import { rekorUrlRequired } from './rekorUrlRequired';
 import { notaryAttestor } from './notaryAttestor';
+import { matchVariables } from './matchVariables';
+import { matchExcludeEmptySet } from './matchExcludeEmptySet';
+import { namespacedPolicyNamespaces } from './namespacedPolicyNamespaces';
+import { failureActionOverridesNamespaced } from './failureActionOverridesNamespaced';
+import { webhookTimeout } from './webhookTimeout';
 
 /** Roughly in the order Kyverno checks them: metadata, rule shape, spec flags, match blocks, then verifyImages entries. */
 export const admissionRules: readonly Rule[] = [
   clusterPolicyNamespace,
   nameTooLong,
   autogenAll,
+  matchVariables,
+  webhookTimeout,
+  failureActionOverridesNamespaced,
   duplicateRuleName,
   ruleOperation,
   imageExtractorsWithoutVerifyImages,
+  matchExcludeEmptySet,
   matchAnyAll,
+  namespacedPolicyNamespaces,
   admissionDisabled,
   wildcardKind,
   imageReferenceVariable,

@@ -2,10 +2,9 @@ import { isScalar, Scalar } from 'yaml';
 import type { CodeAction } from '../../types';
 import { Severity } from '../../types';
 import type { Rule, Report } from '../rule';
-import { mapItems, nodeAt, pairOf, scalarValue, seqItems } from '../../document/yamlFile';
-import type { YamlDoc } from '../../document/yamlFile';
-import type { PolicyRuleView, Path } from '../../policy/kyvernoPolicy';
-import { admissionAuditFlags, policyRules, specFailureAction } from '../../policy/kyvernoPolicy';
+import { mapItems, nodeAt, pairOf } from '../../document/yamlFile';
+import type { Path } from '../../policy/kyvernoPolicy';
+import { KyvernoEntry, kyvernoModel } from '../../policy/model';
 import { admissionChecked, isNullNode } from './facts';
 import { setScalarEdit } from './edits';
 
@@ -14,18 +13,7 @@ interface FixData {
 }
 
 /** Why Kyverno validates an entry as Audit (it keeps the last `failureAction` it saw while walking the entries). */
-type AuditSource = 'entry' | 'earlier-entry' | 'spec' | 'spec-default';
-
-function auditSources(doc: YamlDoc, rule: PolicyRuleView): AuditSource[] {
-  let source: AuditSource = specFailureAction(doc).explicit ? 'spec' : 'spec-default';
-  return seqItems(rule.node.get('verifyImages', true)).map((node) => {
-    if (scalarValue(node, 'failureAction') !== undefined) {
-      source = 'entry';
-      return source;
-    }
-    return source === 'entry' || source === 'earlier-entry' ? 'earlier-entry' : source;
-  });
-}
+type AuditSource = KyvernoEntry['admissionActionSource'];
 
 const WHY_AUDIT: Record<AuditSource, string> = {
   'entry': 'this entry sets failureAction: Audit',
@@ -48,25 +36,23 @@ export const mutateDigestAudit: Rule = {
   appliesTo: ['kyverno-policy'],
   check(ctx) {
     if (!admissionChecked(ctx.doc)) return;
-    for (const rule of policyRules(ctx.doc)) {
-      const audit = admissionAuditFlags(ctx.doc, rule);
-      const sources = auditSources(ctx.doc, rule);
-      seqItems(rule.node.get('verifyImages', true)).forEach((node, index) => {
-        if (!audit[index]) return;
-        const mutatePair = pairOf(node, 'mutateDigest');
-        const writtenTrue = mutatePair && isScalar(mutatePair.value) && mutatePair.value.value === true ? mutatePair.value : undefined;
-        // `false` passes; any other written value is a schema error. Absent or null takes the CRD default, true.
-        if (mutatePair && !writtenTrue && !isNullNode(mutatePair.value)) return;
-        const spot = reportSpot(node, writtenTrue, sources[index]);
-        if (!spot) return;
-        const why = WHY_AUDIT[sources[index]];
-        const mutate = writtenTrue ? 'mutateDigest is true' : 'mutateDigest is not set and defaults to true';
-        ctx.report({
-          ...spot,
-          message: `Kyverno rejects this policy: mutateDigest must be false when the failure action is Audit. Here ${mutate} and ${why}. ` +
-            'Set mutateDigest: false to keep auditing, or failureAction: Enforce to block images that fail verification.',
-          data: { entryPath: [...rule.path, 'verifyImages', index] } satisfies FixData,
-        });
+    for (const entry of kyvernoModel(ctx.doc)?.entries ?? []) {
+      const node = entry.view.node;
+      if (!entry.admissionAudit) continue;
+      const source = entry.admissionActionSource;
+      const mutatePair = pairOf(node, 'mutateDigest');
+      const writtenTrue = mutatePair && isScalar(mutatePair.value) && mutatePair.value.value === true ? mutatePair.value : undefined;
+      // `false` passes; any other written value is a schema error. Absent or null takes the CRD default, true.
+      if (mutatePair && !writtenTrue && !isNullNode(mutatePair.value)) continue;
+      const spot = reportSpot(node, writtenTrue, source);
+      if (!spot) continue;
+      const why = WHY_AUDIT[source];
+      const mutate = writtenTrue ? 'mutateDigest is true' : 'mutateDigest is not set and defaults to true';
+      ctx.report({
+        ...spot,
+        message: `Kyverno rejects this policy: mutateDigest must be false when the failure action is Audit. Here ${mutate} and ${why}. ` +
+          'Set mutateDigest: false to keep auditing, or failureAction: Enforce to block images that fail verification.',
+        data: { entryPath: entry.view.path } satisfies FixData,
       });
     }
   },

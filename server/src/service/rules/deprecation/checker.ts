@@ -2,7 +2,7 @@
 // They all report under the one code `policy-deprecated`; the fix dispatches on `data.kind`.
 import type { Node, Pair } from 'yaml';
 import type { FixContext, RuleContext } from '../rule';
-import type { CodeAction, TextEdit } from '../../types';
+import type { CodeAction, Severity, TextEdit } from '../../types';
 import type { Path } from '../../policy/kyvernoPolicy';
 
 export interface DeprecationData {
@@ -18,6 +18,8 @@ export interface DeprecationReport {
   node?: Node | null;
   message: string;
   data: DeprecationData;
+  /** For a deprecated form Kyverno refuses outright (not only warns about). */
+  severity?: Severity;
 }
 
 export interface DeprecationChecker {

@@ -6,23 +6,18 @@
 // the entry's `attestors`. The fix writes that result into the file.
 import { isSeq, Pair, Scalar } from 'yaml';
 import type { FixContext, RuleContext } from '../rule';
-import { asMap, nodeAt, pairOf, seqItems } from '../../document/yamlFile';
-import { verifyImagesEntries } from '../../policy/kyvernoPolicy';
+import type { YamlDoc } from '../../document/yamlFile';
+import { asMap, seqItems } from '../../document/yamlFile';
+import { child, KyvernoEntry, kyvernoModel, LEGACY_KEYS, LegacyFields, LegacyKey } from '../../policy/model';
 import type { DeprecationChecker, DeprecationReport } from './checker';
 import { quickFix } from './checker';
 import { appendToMap, appendToSeq, indent, isBlockMap, movedPair, OffsetEdit, removePairs, scalarSource, Snippet, toTextEdits } from './yamlEdits';
 
-const LEGACY_KEYS = ['image', 'key', 'subject', 'issuer', 'roots', 'annotations', 'additionalExtensions'] as const;
-type LegacyKey = (typeof LEGACY_KEYS)[number];
 type Entry = NonNullable<ReturnType<typeof asMap>>;
 
-function legacyPairs(entry: Entry): Partial<Record<LegacyKey, Pair<Scalar, unknown>>> {
-  const out: Partial<Record<LegacyKey, Pair<Scalar, unknown>>> = {};
-  for (const key of LEGACY_KEYS) {
-    const pair = pairOf(entry, key);
-    if (pair) out[key] = pair as Pair<Scalar, unknown>;
-  }
-  return out;
+/** The model's entry at `path` (the fix runs on a later parse than the check). */
+function entryAtPath(doc: YamlDoc, path: readonly (string | number)[]): KyvernoEntry | undefined {
+  return kyvernoModel(doc)?.entries.find((e) => e.view.path.length === path.length && e.view.path.every((step, i) => step === path[i]));
 }
 
 function message(key: LegacyKey, present: Partial<Record<LegacyKey, unknown>>): string {
@@ -46,19 +41,18 @@ function message(key: LegacyKey, present: Partial<Record<LegacyKey, unknown>>): 
 export const legacyVerifyImages: DeprecationChecker = {
   kind: 'legacy-verify-images',
   check(ctx: RuleContext, report: (r: DeprecationReport) => void) {
-    // kyverno.io/v2beta1 has no such fields: the schema rules report them as unknown there.
-    if (ctx.doc.apiVersion !== 'kyverno.io/v1') return;
-    for (const entry of verifyImagesEntries(ctx.doc)) {
-      const present = legacyPairs(entry.node);
+    // The model has them only in kyverno.io/v1: v2beta1 has no such fields (the schema rules report them as unknown there).
+    for (const entry of kyvernoModel(ctx.doc)?.entries ?? []) {
+      const present = entry.legacy.pairs;
       for (const key of LEGACY_KEYS) {
         const pair = present[key];
-        if (pair) report({ keyOf: pair, message: message(key, present), data: { kind: 'legacy-verify-images', path: entry.path, key } });
+        if (pair) report({ keyOf: pair, message: message(key, present), data: { kind: 'legacy-verify-images', path: entry.view.path, key } });
       }
     }
   },
   fix(ctx: FixContext, data) {
-    const entry = asMap(nodeAt(ctx.doc!.doc.contents, data.path));
-    if (!entry || !isBlockMap(entry)) return [];
+    const entry = entryAtPath(ctx.doc!, data.path);
+    if (!entry || !isBlockMap(entry.view.node)) return [];
     const edits = convertEntry(ctx, entry);
     if (!edits) return [];
     return [quickFix(ctx, 'Convert the deprecated fields to `imageReferences` and `attestors`', toTextEdits(ctx.file, edits))];
@@ -66,15 +60,16 @@ export const legacyVerifyImages: DeprecationChecker = {
 };
 
 /** The edits turning an entry's legacy fields into their current form, or undefined when a part is not block YAML. */
-function convertEntry(ctx: FixContext, entry: Entry): OffsetEdit[] | undefined {
+function convertEntry(ctx: FixContext, modelEntry: KyvernoEntry): OffsetEdit[] | undefined {
   const file = ctx.file;
-  const legacy = legacyPairs(entry);
+  const entry: Entry = modelEntry.view.node;
+  const legacy = modelEntry.legacy.pairs;
   const edits: OffsetEdit[] = removePairs(file, entry, Object.values(legacy) as Pair[]);
   const newPairs: Snippet = [];
 
   if (legacy.image?.value) {
     const image = scalarSource(file, legacy.image.value as Scalar);
-    const refs = entry.get('imageReferences', true);
+    const refs = child(entry, 'imageReferences');
     if (isSeq(refs) && refs.items.length > 0) {
       const edit = appendToSeq(file, refs, [image]);
       if (!edit) return undefined;
@@ -84,14 +79,14 @@ function convertEntry(ctx: FixContext, entry: Entry): OffsetEdit[] | undefined {
     } else return undefined;
   }
 
-  const attestor = attestorEntry(ctx, legacy);
+  const attestor = attestorEntry(ctx, modelEntry.legacy);
   if (attestor.length > 0) {
     const set: Snippet = ['entries:', ...indent([`- ${attestor[0]}`, ...indent(attestor.slice(1), 2)], 2)];
-    const attestations = seqItems(entry.get('attestations', true)).map(asMap);
+    const attestations = seqItems(child(entry, 'attestations')).map(asMap);
     const targets = attestations.length > 0 ? attestations : [entry];
     for (const target of targets) {
       if (!target || !isBlockMap(target)) return undefined;
-      const existing = target.get('attestors', true);
+      const existing = child(target, 'attestors');
       if (isSeq(existing) && existing.items.length > 0 && !existing.flow) {
         const edit = appendToSeq(file, existing, set);
         if (!edit) return undefined;
@@ -109,13 +104,19 @@ function convertEntry(ctx: FixContext, entry: Entry): OffsetEdit[] | undefined {
   return edits;
 }
 
-/** The attestor entry Kyverno would build, as lines (the first follows `- `); empty when it builds none. */
-function attestorEntry(ctx: FixContext, legacy: ReturnType<typeof legacyPairs>): Snippet {
+/**
+ * The attestor entry Kyverno's Convert() builds (the model says which), as lines (the first follows `- `).
+ * A `subject` or `roots` written without `issuer`, which Kyverno ignores, is kept in a keyless attestor rather
+ * than deleted: the fix must not drop what the author wrote, and the result then says what it means.
+ */
+function attestorEntry(ctx: FixContext, fields: LegacyFields): Snippet {
   const file = ctx.file;
+  const legacy = fields.pairs;
   const lines: Snippet = [];
-  if (legacy.key) {
+  const kind = fields.converts ?? (legacy.subject || legacy.roots ? 'keyless' : undefined);
+  if (kind === 'keys' && legacy.key) {
     lines.push('keys:', ...indent(movedPair(file, legacy.key, 'publicKeys'), 2));
-  } else if (legacy.issuer || legacy.subject || legacy.roots) {
+  } else if (kind === 'keyless') {
     const keyless: Snippet = [];
     for (const key of ['subject', 'issuer', 'roots', 'additionalExtensions'] as const) {
       const pair = legacy[key];

@@ -27,7 +27,8 @@ export const policyDeprecated: Rule = {
     'per-rule `failureAction`), lowercase `audit`/`enforce`, the v1 top-level `image`/`key`/`subject`/`issuer`/`roots` ' +
     'of a verifyImages entry (use `imageReferences` and `attestors`), `attestations[].predicateType` (use `type`), ' +
     '`keys.signatureAlgorithm` (use the attestor entry\'s `signatureAlgorithm`), and `spec.failurePolicy` / ' +
-    '`spec.webhookTimeoutSeconds` (use `spec.webhookConfiguration`). Each has a quick-fix that rewrites it in place.',
+    '`spec.webhookTimeoutSeconds` (use `spec.webhookConfiguration`). Each has a quick-fix that rewrites it in place. ' +
+    'A deprecated webhook field set next to its `webhookConfiguration` replacement is an error: Kyverno refuses that policy.',
   appliesTo: ['kyverno-policy'],
   check(ctx) {
     for (const checker of checkers) {

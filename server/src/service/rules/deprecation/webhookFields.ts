@@ -1,5 +1,6 @@
 // spec.failurePolicy / spec.webhookTimeoutSeconds → spec.webhookConfiguration (deprecated since Kyverno 1.13).
 import { asMap, pairOf } from '../../document/yamlFile';
+import { Severity } from '../../types';
 import { specOf } from '../../policy/kyvernoPolicy';
 import type { DeprecationChecker } from './checker';
 import { quickFix } from './checker';
@@ -21,6 +22,8 @@ export const webhookFields: DeprecationChecker = {
           ? `spec.${from} is deprecated and spec.webhookConfiguration.${to} is also set; Kyverno rejects a policy with both: remove spec.${from}.`
           : `spec.${from} is deprecated since Kyverno 1.13: use spec.webhookConfiguration.${to}.`,
         data: { kind: 'webhook-fields', path: ['spec'], key: from },
+        // Kyverno's Spec validation forbids the deprecated field next to its replacement: an admission error.
+        ...(both ? { severity: Severity.Error } : {}),
       });
     }
   },

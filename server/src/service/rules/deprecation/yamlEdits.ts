@@ -4,6 +4,11 @@
 import { isCollection, isMap, isScalar, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { YamlFile } from '../../document/yamlFile';
 import { rangeAt } from '../../document/yamlFile';
+import { writtenNode, writtenPair } from '../../document/aliases';
+
+// Edits go where the text is: every map, sequence and pair given here is first turned into the one the user wrote
+// (document/aliases.ts), so an alias is edited as `*name` where it stands and a merged key is never taken for a
+// key of the merging map.
 import type { TextEdit } from '../../types';
 
 /** An edit on offsets; converted to an LSP TextEdit once all edits of a fix are merged. */
@@ -48,7 +53,8 @@ function keyNode(pair: AnyPair): Scalar | undefined {
 }
 
 /** Offset just past the pair's last line (its value, trailing comment and newline). */
-export function pairEnd(text: string, pair: AnyPair): number {
+export function pairEnd(text: string, resolved: AnyPair): number {
+  const pair = writtenPair(resolved);
   const value = pair.value as Node | null;
   const key = keyNode(pair);
   const end = value?.range ? value.range[1] : key ? key.range![1] : 0;
@@ -56,13 +62,14 @@ export function pairEnd(text: string, pair: AnyPair): number {
 }
 
 /** Whether a fix can work on this map by lines: a block map whose keys are plain scalars with ranges. */
-export function isBlockMap(node: unknown): node is YAMLMap {
+export function isBlockMap(resolved: unknown): resolved is YAMLMap {
+  const node = writtenNode(resolved);
   return isMap(node) && !node.flow && node.items.length > 0 && node.items.every((p) => keyNode(p as AnyPair));
 }
 
 /** Removes a pair of a block map with its lines; a pair sharing its line with `- ` keeps the dash for the next pair. */
 export function removePair(file: YamlFile, map: YAMLMap, pair: AnyPair): OffsetEdit {
-  return removePairs(file, map, [pair])[0];
+  return removePairs(file, map, [pair])[0] ?? { start: 0, end: 0, text: '' };
 }
 
 /**
@@ -70,10 +77,12 @@ export function removePair(file: YamlFile, map: YAMLMap, pair: AnyPair): OffsetE
  * a `- ` is cut up to the next pair that stays, which moves up behind the dash (or, when none stays, up to
  * the end of the removed text, for the caller to append new pairs there).
  */
-export function removePairs(file: YamlFile, map: YAMLMap, pairs: AnyPair[]): OffsetEdit[] {
+export function removePairs(file: YamlFile, resolvedMap: YAMLMap, resolvedPairs: AnyPair[]): OffsetEdit[] {
   const text = file.text;
+  const items = writtenNode(resolvedMap).items as AnyPair[];
+  // A pair merged in from elsewhere (`<<`) has no text in this map to remove.
+  const pairs = resolvedPairs.map(writtenPair).filter((p) => items.includes(p));
   const removed = new Set(pairs);
-  const items = map.items as AnyPair[];
   return pairs.map((pair) => {
     const key = keyNode(pair)!;
     const end = pairEnd(text, pair);
@@ -86,7 +95,8 @@ export function removePairs(file: YamlFile, map: YAMLMap, pairs: AnyPair[]): Off
 }
 
 /** Inserts pairs after the last pair of a block map, at the map's key column. */
-export function appendToMap(file: YamlFile, map: YAMLMap, snippet: Snippet): OffsetEdit {
+export function appendToMap(file: YamlFile, resolved: YAMLMap, snippet: Snippet): OffsetEdit {
+  const map = writtenNode(resolved);
   const text = file.text;
   const first = keyNode(map.items[0] as AnyPair)!;
   const last = map.items[map.items.length - 1] as AnyPair;
@@ -96,7 +106,8 @@ export function appendToMap(file: YamlFile, map: YAMLMap, snippet: Snippet): Off
 }
 
 /** Appends an item (snippet whose first line follows `- `) to a sequence: block or flow. */
-export function appendToSeq(file: YamlFile, seq: YAMLSeq, item: Snippet): OffsetEdit | undefined {
+export function appendToSeq(file: YamlFile, resolved: YAMLSeq, item: Snippet): OffsetEdit | undefined {
+  const seq = writtenNode(resolved);
   const text = file.text;
   if (seq.flow) {
     if (item.length !== 1 || !seq.range) return undefined;
@@ -133,7 +144,8 @@ function shiftLines(lines: string[], delta: number): string[] {
  * `key: value` as a snippet at column 0, taking the value's source text and shifting its continuation lines
  * by the same amount as the key moves, so block scalars, nested maps and comments inside them keep their shape.
  */
-export function movedPair(file: YamlFile, pair: AnyPair, newKey?: string): Snippet {
+export function movedPair(file: YamlFile, resolved: AnyPair, newKey?: string): Snippet {
+  const pair = writtenPair(resolved);
   const text = file.text;
   const key = keyNode(pair)!;
   const keyText = newKey ?? text.slice(key.range![0], key.range![1]);

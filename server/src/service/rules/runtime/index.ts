@@ -3,5 +3,6 @@ import { invalidPublicKey } from './invalidPublicKey';
 import { commentInBlock } from './commentInBlock';
 import { invalidCertificate } from './invalidCertificate';
 import { invalidRegex } from './invalidRegex';
+import { unknownCertificateExtension } from './unknownCertificateExtension';
 
-export const runtimeRules: readonly Rule[] = [invalidPublicKey, commentInBlock, invalidCertificate, invalidRegex];
+export const runtimeRules: readonly Rule[] = [invalidPublicKey, commentInBlock, invalidCertificate, invalidRegex, unknownCertificateExtension];

@@ -1,7 +1,6 @@
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
-import { scalarChild } from './imagePatterns';
-import { boolWithDefault, effectiveRuleAction, verifyImagesEntries } from '../../policy/kyvernoPolicy';
+import { kyvernoModel } from '../../policy/model';
 
 export const digestNotVerified: Rule = {
   id: 'policy-digest-not-verified',
@@ -15,12 +14,11 @@ export const digestNotVerified: Rule = {
   ].join(' '),
   appliesTo: ['kyverno-policy'],
   check(ctx) {
-    for (const entry of verifyImagesEntries(ctx.doc)) {
-      const field = scalarChild(entry.node, 'verifyDigest');
-      if (!field || field.value !== false) continue;
-      const { node } = field;
-      if (effectiveRuleAction(ctx.doc, entry.rule) !== 'Enforce') continue;
-      const mutates = boolWithDefault(entry.node, 'mutateDigest', true);
+    for (const entry of kyvernoModel(ctx.doc)?.entries ?? []) {
+      const { value, node } = entry.verifyDigest;
+      if (!node || value !== false) continue;
+      if (entry.ruleAction !== 'Enforce') continue;
+      const mutates = entry.mutateDigest.value;
       ctx.report({
         node,
         severity: mutates ? Severity.Information : Severity.Warning,

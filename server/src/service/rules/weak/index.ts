@@ -6,6 +6,7 @@ import { referenceNeverMatches } from './referenceNeverMatches';
 import { broadSkip } from './broadSkip';
 import { permissiveImagePattern } from './permissiveImagePattern';
 import { keylessNoIdentity } from './keylessNoIdentity';
+import { identityFieldIgnored } from './identityFieldIgnored';
 import { tlogDisabled } from './tlogDisabled';
 import { sctDisabled } from './sctDisabled';
 import { noAttestors } from './noAttestors';
@@ -19,6 +20,7 @@ export const weakRules: readonly Rule[] = [
   broadSkip,
   permissiveImagePattern,
   keylessNoIdentity,
+  identityFieldIgnored,
   tlogDisabled,
   sctDisabled,
   noAttestors,

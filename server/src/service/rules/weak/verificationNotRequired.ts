@@ -1,7 +1,6 @@
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
-import { scalarChild } from './imagePatterns';
-import { effectiveRuleAction, verifyImagesEntries } from '../../policy/kyvernoPolicy';
+import { kyvernoModel } from '../../policy/model';
 
 export const verificationNotRequired: Rule = {
   id: 'policy-verification-not-required',
@@ -14,11 +13,10 @@ export const verificationNotRequired: Rule = {
   ].join(' '),
   appliesTo: ['kyverno-policy'],
   check(ctx) {
-    for (const entry of verifyImagesEntries(ctx.doc)) {
-      const field = scalarChild(entry.node, 'required');
-      if (!field || field.value !== false) continue;
-      const { node } = field;
-      if (effectiveRuleAction(ctx.doc, entry.rule) !== 'Enforce') continue;
+    for (const entry of kyvernoModel(ctx.doc)?.entries ?? []) {
+      const { value, node } = entry.required;
+      if (!node || value !== false) continue;
+      if (entry.ruleAction !== 'Enforce') continue;
       ctx.report({
         node,
         message: 'required: false stops Kyverno from rejecting matched images that were not verified (for example when the mutating webhook was skipped or timed out), although this rule enforces. ' +

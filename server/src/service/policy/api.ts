@@ -1,0 +1,17 @@
+// The policy model as code outside the language service (verification, the CLI) may read it: the one entry
+// point the layering test lets `verify/` import from `service/`, so the service's internals stay free to move.
+import type { Node } from 'yaml';
+
+export { parseYamlFile } from '../document/yamlFile';
+export type { YamlDoc, YamlFile } from '../document/yamlFile';
+export { kyvernoModel, policyModel } from './model';
+export type {
+  Fact, ImageMatcher, KyvernoAttestation, KyvernoEntry, KyvernoPolicyModel, KyvernoRule, LegacyFields, PolicyModel,
+} from './model';
+export { kyvernoEntryMatch, matcherAccepts } from './match';
+export type { KyvernoImageMatch } from './match';
+
+/** A model node as plain data (maps to objects, sequences to arrays), for code that works on the CRD's JSON shape. */
+export function plainValue(node: Node | null | undefined): unknown {
+  return node ? node.toJSON() : undefined;
+}
