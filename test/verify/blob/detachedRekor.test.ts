@@ -192,6 +192,21 @@ describe('verify-blob: detached .sig + .cert with the transparency log looked up
     assert.equal(ok.verdict, 'verified', ok.reason);
   });
 
+  it('a log without its search index is asked for the entry itself, as cosign asks', async () => {
+    rekor.indexDisabled = true;
+    const before = rekor.requests.length;
+    try {
+      const r = await runBlobVerification(request());
+      assert.equal(r.verdict, 'verified', r.reason);
+      assert.equal(r.tlog?.logIndex, logIndex);
+      assert.deepEqual(rekor.requests.slice(before), ['POST /api/v1/index/retrieve', 'POST /api/v1/log/entries/retrieve']);
+      // A signature that was never logged is still not found that way.
+      expectFail(await runBlobVerification(request({ signature: files.tamperedSig })), 'signature-mismatch', /does not verify/);
+    } finally {
+      rekor.indexDisabled = false;
+    }
+  });
+
   it('an unreachable log is an error, never a pass', async () => {
     const port = await freePort();
     expectFail(await runBlobVerification(request({ rekorUrl: `http://127.0.0.1:${port}` })), 'tlog-unreachable', /could not be checked.*unreachable/);

@@ -66,6 +66,8 @@ export class RekorStandIn {
   /** Misbehaviours: answer searches for `hash` with another hash's entries; corrupt the first proof hash. */
   searchAs = new Map<string, string>();
   corruptProof = false;
+  /** Like a private Rekor without its search index: `POST /api/v1/index/retrieve` answers 404. */
+  indexDisabled = false;
   requests: string[] = [];
 
   constructor() {
@@ -120,6 +122,7 @@ export class RekorStandIn {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
+      if (req.method === 'POST' && req.url === '/api/v1/index/retrieve' && this.indexDisabled) return send(404, { code: 404, message: 'search index not enabled' });
       if (req.method === 'POST' && req.url === '/api/v1/index/retrieve') {
         const asked = String((JSON.parse(data || '{}') as { hash?: string }).hash ?? '').replace(/^sha256:/, '');
         const hash = this.searchAs.get(asked) ?? asked;

@@ -13,6 +13,12 @@ export type RekorLookup = { ok: true; entries: RekorEntry[]; url: string } | { o
 export interface RekorLookupOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * The entry the signature would have been logged as (signature and PEM certificate or key): when the log's index
+   * search finds nothing or is not offered (a private Rekor without its index), the log is asked for that very entry,
+   * as cosign asks (`POST /api/v1/log/entries/retrieve`).
+   */
+  proposed?: { signatureB64: string; verifierPem: string };
 }
 
 /** A usable Rekor base URL, or why not. */
@@ -34,9 +40,20 @@ export async function lookupRekorEntries(rekorUrl: string, sha256Hex: string, op
   const timeout = AbortSignal.timeout(opts.timeoutMs ?? 20_000);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   try {
-    const uuids = await call(`${base}/api/v1/index/retrieve`, signal, { hash: `sha256:${sha256Hex}` });
+    let uuids: unknown;
+    try {
+      uuids = await call(`${base}/api/v1/index/retrieve`, signal, { hash: `sha256:${sha256Hex}` });
+    } catch (e) {
+      // No index search here (404/501): the entry itself can still be asked for.
+      if (!opts.proposed || !/HTTP (404|405|501)/.test((e as Error).message)) throw e;
+      uuids = [];
+    }
     if (!Array.isArray(uuids) || uuids.some((u) => typeof u !== 'string' || !/^[0-9a-f]{64,80}$/i.test(u))) {
       return { ok: false, reason: `Rekor at ${base} answered the search with something other than a list of entry UUIDs` };
+    }
+    if (uuids.length === 0 && opts.proposed) {
+      const found = entriesFromResponse(await call(`${base}/api/v1/log/entries/retrieve`, signal, { entries: [proposedEntry(sha256Hex, opts.proposed)] }));
+      return { ok: true, entries: found.slice(0, MAX_ENTRIES), url: base };
     }
     const entries: RekorEntry[] = [];
     for (const uuid of [...new Set(uuids as string[])].slice(0, MAX_ENTRIES)) {
@@ -73,4 +90,16 @@ async function call(url: string, signal: AbortSignal, body?: unknown): Promise<u
   } catch {
     throw new Error(`the answer from ${url} is not JSON`);
   }
+}
+
+/** A hashedrekord 0.0.1 entry as cosign proposes it for a search: the file's hash, the signature, the PEM verifier. */
+function proposedEntry(sha256Hex: string, p: { signatureB64: string; verifierPem: string }): unknown {
+  return {
+    apiVersion: '0.0.1',
+    kind: 'hashedrekord',
+    spec: {
+      data: { hash: { algorithm: 'sha256', value: sha256Hex } },
+      signature: { content: p.signatureB64, publicKey: { content: Buffer.from(p.verifierPem).toString('base64') } },
+    },
+  };
 }

@@ -7,7 +7,7 @@ import type { CertificateIdentity } from '../identity';
 import type { VerifyCode } from '../result';
 import { loadTrustedRoot, TrustRoot } from '../trustRoot';
 import { checkChecksum, ChecksumResult } from './checksums';
-import { isCosignLocalBundle } from './material';
+import { certificatePem, decodeSignatureFile, isCosignLocalBundle, parseCosignLocalBundle } from './material';
 import { lookupRekorEntries, PUBLIC_REKOR_URL } from './rekorClient';
 import type { RekorEntry } from './rekorEntries';
 import { BlobInputs, BlobVerified, TlogProof, verifyBlob } from './verifyBlob';
@@ -99,7 +99,7 @@ export async function runBlobVerification(req: BlobRequest): Promise<BlobReport>
       inputs.tlogUnavailable = 'offline: the Rekor lookup by the file\'s hash was not made';
       report.rekor = 'not consulted (offline)';
     } else {
-      const found = await lookupRekorEntries(rekorUrl, sha, { signal: req.signal, timeoutMs: req.timeoutMs });
+      const found = await lookupRekorEntries(rekorUrl, sha, { signal: req.signal, timeoutMs: req.timeoutMs, proposed: proposedFor(inputs) });
       if (!found.ok) {
         return { ...report, sha256: sha, code: 'tlog-unreachable', reason: `The transparency log could not be checked: ${found.reason}. The signature is not accepted without it; verify when the log is reachable, or pass --insecure-ignore-tlog to skip it knowingly.`, rekor: rekorUrl };
       }
@@ -131,6 +131,24 @@ export async function runBlobVerification(req: BlobRequest): Promise<BlobReport>
 function checksumReason(c: BlobReport['checksums'][number]): string {
   if ('missing' in c) return `${path.basename(c.file)} does not list this file or holds no usable hash.`;
   return `The file's ${c.algorithm} is ${c.actual}, ${path.basename(c.file)} says ${c.expected}: the file is not the one the checksum was published for.`;
+}
+
+/** The signature and its verifier as they would be logged, for a search by entry; undefined when unreadable. */
+function proposedFor(inputs: Partial<BlobInputs>): { signatureB64: string; verifierPem: string } | undefined {
+  try {
+    let signature = inputs.signature;
+    let verifier: string | undefined = inputs.key;
+    if (inputs.certificate !== undefined) verifier = certificatePem(inputs.certificate, 'certificate');
+    if (signature === undefined && inputs.bundle !== undefined) {
+      const local = parseCosignLocalBundle(JSON.parse(inputs.bundle.toString('utf8')));
+      signature = local.signature.toString('base64');
+      verifier ??= local.certificatePem;
+    }
+    if (signature === undefined || verifier === undefined) return undefined;
+    return { signatureB64: decodeSignatureFile(signature).toString('base64'), verifierPem: verifier };
+  } catch {
+    return undefined;
+  }
 }
 
 function needsLookup(inputs: Partial<BlobInputs>): boolean {
