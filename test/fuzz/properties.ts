@@ -61,7 +61,10 @@ export class Timings {
   async time<T>(op: string, bytes: number, fn: () => T | Promise<T>): Promise<T> {
     const started = performance.now();
     const result = await fn();
-    this.note(op, performance.now() - started, bytes);
+    const ms = performance.now() - started;
+    this.note(op, ms, bytes);
+    // Fail the case itself, so fast-check prints the input that was slow.
+    if (ms > this.bound(bytes)) throw new Error(`${op} took ${ms.toFixed(0)} ms on ${bytes} bytes (bound ${this.bound(bytes).toFixed(0)} ms)`);
     return result;
   }
 

@@ -73,6 +73,17 @@ describe('hover/imageHover: images in manifests', () => {
     assert.ok(lines(hover).includes('Every matching rule skips it: the image is admitted without a signature check.'));
   });
 
+  it('shows a rule skipped through `skipImageReferences: *skips` as skipped, as Kyverno skips it', () => {
+    const aliased = VERIFY
+      .replace('          skipImageReferences:\n            - "ghcr.io/acme/debug*"\n', '          skipImageReferences: *skips\n');
+    assert.notEqual(aliased, VERIFY);
+    const withAnchor = aliased.replace(/^metadata:\n/m, 'metadata:\n  annotations:\n    skipped: &skips ["ghcr.io/acme/debug*"]\n');
+    assert.notEqual(withAnchor, aliased);
+    const index = indexOf({ 'policies/verify.yaml': withAnchor, 'policies/restrict.yaml': RESTRICT, 'manifests/app.yaml': APP });
+    const { hover } = hoverAt(APP, 'ghcr.io/acme/debug:1.0', index);
+    assert.ok(lines(hover).includes('- `verify-acme` / `check-signature` (`ghcr.io/acme/*`) — skipped by skipImageReferences `ghcr.io/acme/debug*`'), lines(hover).join('\n'));
+  });
+
   it('shows a namespaced Policy with its Audit action in its namespace, and the closest rule outside it', () => {
     const inPayments = hoverAt(APP, 'registry.pay.example/client:2\n    - name: tool', workspace()).hover;
     assert.ok(lines(inPayments).includes('- `verify-payments` / `payments-images` (`registry.pay.example/*`) — Audit — keys (1 key)'));

@@ -2,7 +2,7 @@
 // YAML node, with a message that says what is wrong and how to fix it. Shared by the schema rules and
 // by completion, so it returns plain problems (path, keyword, offsets) rather than diagnostics.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, visit } from 'yaml';
+import { Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, visit } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
 import { aliasFacts } from '../document/aliases';
 import { allSchemas, JsonSchema, SchemaEntry, schemaAtPath, schemaForDoc, typesOf } from './schemaStore';
@@ -142,12 +142,30 @@ function unservedVersion(doc: YamlDoc, root: Node): SchemaProblem[] {
  */
 function plainData(document: Document.Parsed): unknown {
   const facts = aliasFacts(document);
-  if (!facts.excessive && facts.unknown.length === 0) return document.toJS({ maxAliasCount: -1 });
+  const collectionKeys = hasCollectionKey(document);
+  if (!facts.excessive && facts.unknown.length === 0 && !collectionKeys) return document.toJS({ maxAliasCount: -1 });
   // An unknown alias (yaml-unknown-alias) is left empty too, instead of failing the whole document.
   const unknown = new Set(facts.unknown.map((a) => a.range?.[0]));
   const copy = document.clone();
-  visit(copy, { Alias: (_key, alias) => (facts.excessive || unknown.has(alias.range?.[0]) ? new Scalar(null) : undefined) });
+  visit(copy, {
+    Alias: (_key, alias) => (facts.excessive || unknown.has(alias.range?.[0]) ? new Scalar(null) : undefined),
+    // A map or list used as a key has no JSON form (Kubernetes refuses it), and turning it into a string key costs
+    // the YAML library time quadratic in its nesting: such pairs are left out of the data.
+    Pair: (_key, pair) => (isCollection(pair.key) ? visit.REMOVE : undefined),
+  });
   return copy.toJS({ maxAliasCount: -1 });
+}
+
+function hasCollectionKey(document: Document.Parsed): boolean {
+  let found = false;
+  visit(document, {
+    Pair: (_key, pair) => {
+      if (!isCollection(pair.key)) return undefined;
+      found = true;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /**
@@ -396,8 +414,9 @@ class ErrorMapper {
   }
 }
 
+/** A key as a field name; a collection key is none (and stringifying it could be slow). */
 function keyString(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
+  return isScalar(key) ? String(key.value) : isCollection(key) ? '' : String(key);
 }
 
 /** The last pair with this key (toJS lets a duplicate key's later value win). */

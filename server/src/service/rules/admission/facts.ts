@@ -70,7 +70,7 @@ export function setPair(map: unknown, key: string): Pair<Scalar, Node | null> | 
 
 /** A string field as Go sees it: the empty string when missing, null, or not a string. */
 export function stringField(map: unknown, key: string): string {
-  const node = isMap(map) ? map.get(key, true) : undefined;
+  const node = asMap(map)?.get(key, true);
   return isScalar(node) && typeof node.value === 'string' ? node.value : '';
 }
 
