@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { RegistryClient } from '../registry/client';
 import type { SignatureFinding, VerifyDeps, VerifyImage, VerifyOutcome, VerifyRequest } from './api';
+import { decideEntry } from './decide';
 import { AttestorSet, evaluateSet, expandPublicKeys, LeafAttestor, SetVerdict } from './attestorSets';
 import { verifyBundleAttestation } from './bundle';
 import { BundleObject, COSIGN_SIGN_PREDICATE, discover, Discovered, DiscoveryError, LegacyObject, repositoryOf } from './discovery';
@@ -259,9 +260,9 @@ async function run(
 
   // Verdict and explanation.
   const allSets = [...signatureVerdicts, ...attestationVerdicts.flatMap((a) => a.sets)];
-  const verified = allSets.length > 0 && allSets.every((s) => s.ok);
-  const undecided = !verified && allSets.every((s) => s.ok || s.undecided) && allSets.some((s) => s.undecided);
   const conditionUndecided = attestationVerdicts.some((a) => a.conditionNotes.some((n) => n.includes('condition not evaluated')));
+  const verdict = decideEntry(allSets, conditionUndecided);
+  const verified = verdict === 'verified';
   const unchecked = allSets.flatMap(uncheckedOf);
 
   for (const v of signatureVerdicts) details.push(...describeSet(v, 'signatures'));
@@ -288,7 +289,7 @@ async function run(
   return {
     image: request.image,
     digest,
-    verdict: verified ? 'verified' : undecided || conditionUndecided ? 'unsupported' : 'failed',
+    verdict,
     summary,
     details,
     findings: [...findings].map(([source, f]): SignatureFinding => ({
