@@ -334,7 +334,7 @@ export class Verifier {
           ref: { uri, docIndex: policy.index, ruleIndex: entry.rule.index, entryIndex: entry.view.index },
           label: `${model!.name ?? '(unnamed)'} / ${entry.rule.name ?? '(unnamed)'}${several ? ` #${entry.view.index + 1}` : ''}`,
           description: entry.imageReferences.map((m) => m.pattern).join(', '),
-          detail: attestorSummary(entry.view),
+          detail: attestorSummary(entry),
         });
       }
     }
