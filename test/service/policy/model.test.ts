@@ -115,6 +115,14 @@ describe('policy model: Kyverno ClusterPolicy', () => {
     assert.deepEqual(model.regExps.map((s) => `${s.field}=${s.node.value}`), ['keyless.subjectRegExp=.*@acme.io']);
   });
 
+  it('knows the pod controllers autogen covers, and a namespaced Policy\'s namespace', () => {
+    assert.deepEqual(model.autogenControllers, ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'CronJob']);
+    const annotated = kyverno.replace('  name: signed\n', '  name: signed\n  annotations:\n    pod-policies.kyverno.io/autogen-controllers: Deployment,none\n');
+    assert.deepEqual(kyvernoModel(docOf(annotated))!.autogenControllers, ['Deployment']);
+    const namespaced = kyvernoModel(docOf(kyverno.replace('kind: ClusterPolicy', 'kind: Policy').replace('  name: signed\n', '  name: signed\n  namespace: team-a\n')))!;
+    assert.deepEqual([namespaced.namespaced, namespaced.namespace], [true, 'team-a']);
+  });
+
   it('has no legacy fields in kyverno.io/v2beta1', () => {
     const v2 = kyvernoModel(docOf(kyverno.replace('kyverno.io/v1', 'kyverno.io/v2beta1')))!;
     assert.deepEqual(v2.entries[0].legacy, { pairs: {} });

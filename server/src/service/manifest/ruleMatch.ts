@@ -5,7 +5,17 @@ import { isMap, isScalar, Node } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
 import { asMap, mapItems, scalarValue, seqItems } from '../document/yamlFile';
 import type { PolicyRuleView } from '../policy/kyvernoPolicy';
-import { policyRules } from '../policy/kyvernoPolicy';
+import { kyvernoModel } from '../policy/model';
+import { AUTOGEN_ANNOTATION, canAutogen, computeAutogenControllers, parseKindSelector, POD_CONTROLLERS, stringList } from '../policy/autogen';
+import type { KindSelector } from '../policy/autogen';
+
+export { AUTOGEN_ANNOTATION, canAutogen, parseKindSelector, POD_CONTROLLERS, stringList };
+export type { KindSelector };
+
+/** Pod controllers Kyverno generates rules for (the policy model's answer). */
+export function autogenControllers(policy: YamlDoc): string[] {
+  return [...(kyvernoModel(policy)?.autogenControllers ?? computeAutogenControllers(policy))];
+}
 import { wildcardMatch } from '../image/wildcard';
 
 export type Tri = 'yes' | 'no' | 'maybe';
@@ -42,8 +52,6 @@ export interface RuleApplicability {
   caveats: string[];
 }
 
-export const POD_CONTROLLERS = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'CronJob'];
-export const AUTOGEN_ANNOTATION = 'pod-policies.kyverno.io/autogen-controllers';
 // Namespaces the Kyverno Helm chart's default `resourceFilters` tell Kyverno to ignore.
 const FILTERED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'kyverno'];
 
@@ -57,7 +65,7 @@ export function ruleApplicability(policy: YamlDoc, rule: PolicyRuleView, subject
   const no = (via: MatchVia = 'direct'): RuleApplicability => ({ applies: 'no', via, caveats: [] });
 
   if (policy.kindName === 'Policy') {
-    const policyNs = metadataString(policy, 'namespace') ?? 'default';
+    const policyNs = kyvernoModel(policy)?.namespace ?? 'default';
     if (policyNs !== subjectNamespace(subject)) return no();
   }
 
@@ -69,7 +77,7 @@ export function ruleApplicability(policy: YamlDoc, rule: PolicyRuleView, subject
     const podCaveats: string[] = [];
     if (selects(rule, asPod, podCaveats, { kindsOnly: true }) === 'no') return no();
     caveats = [];
-    if (cachedAutogenControllers(policy).includes(subject.kind)) {
+    if (kyvernoModel(policy)?.autogenControllers.includes(subject.kind)) {
       via = 'autogen';
       effective = asPod;
     } else {
@@ -109,70 +117,7 @@ export function ruleApplicability(policy: YamlDoc, rule: PolicyRuleView, subject
   return { applies, via, caveats: unique(caveats) };
 }
 
-/** Pod controllers Kyverno generates rules for, from the policy's shape and its autogen annotation. */
-export function autogenControllers(policy: YamlDoc): string[] {
-  return [...cachedAutogenControllers(policy)];
-}
-
-// Asked once per rule and workload; parsed trees are never mutated, so the answer is cached per document.
-function cachedAutogenControllers(policy: YamlDoc): readonly string[] {
-  let controllers = autogenCache.get(policy.doc);
-  if (!controllers) {
-    controllers = computeAutogenControllers(policy);
-    autogenCache.set(policy.doc, controllers);
-  }
-  return controllers;
-}
-
-const autogenCache = new WeakMap<YamlDoc['doc'], readonly string[]>();
-
-function computeAutogenControllers(policy: YamlDoc): string[] {
-  if (!canAutogen(policy)) return [];
-  const annotation = asMap(asMap(asMap(policy.doc.contents)?.get('metadata', true))?.get('annotations', true));
-  const value = scalarValue(annotation, AUTOGEN_ANNOTATION);
-  if (typeof value !== 'string') return POD_CONTROLLERS;
-  return value.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none');
-}
-
-/**
- * Kyverno's CanAutoGen: every rule's resource descriptions must avoid names, selectors and annotations and
- * must not mix Pod with other kinds; some rule must name Pod or a controller; no generate or JSON6902 patches.
- */
-export function canAutogen(policy: YamlDoc): boolean {
-  let needed = false;
-  for (const rule of policyRules(policy)) {
-    if (rule.node.has('generate')) return false;
-    const mutate = asMap(rule.node.get('mutate', true));
-    if (mutate?.has('patchesJson6902')) return false;
-    if (seqItems(mutate?.get('foreach', true)).some((f) => asMap(f)?.has('patchesJson6902'))) return false;
-    for (const block of [rule.node.get('match', true), rule.node.get('exclude', true)]) {
-      for (const description of resourceDescriptions(block)) {
-        if (['name', 'names', 'selector', 'annotations'].some((k) => description.has(k))) return false;
-        const kinds = stringList(description.get('kinds', true));
-        if (kinds.length > 1 && kinds.some((k) => parseKindSelector(k).kind === 'Pod')) return false;
-        if (kinds.some((k) => k === 'Pod' || POD_CONTROLLERS.includes(k))) needed = true;
-      }
-    }
-  }
-  return needed;
-}
-
 type MapNode = NonNullable<ReturnType<typeof asMap>>;
-
-function resourceDescriptions(block: unknown): MapNode[] {
-  const m = asMap(block);
-  if (!m) return [];
-  const out: MapNode[] = [];
-  const legacy = asMap(m.get('resources', true));
-  if (legacy) out.push(legacy);
-  for (const key of ['any', 'all']) {
-    for (const f of seqItems(m.get(key, true))) {
-      const r = asMap(asMap(f)?.get('resources', true));
-      if (r) out.push(r);
-    }
-  }
-  return out;
-}
 
 interface SelectOptions { kindsOnly?: boolean }
 
@@ -277,24 +222,6 @@ function labelSelector(selector: MapNode, labels: Record<string, string>, caveat
   return and(...results);
 }
 
-export interface KindSelector { group?: string; version?: string; kind: string; subresource?: string }
-
-/** Kyverno kind selectors: `Pod`, `v1/Pod`, `apps/v1/Deployment`, `apps/*\/Deployment`, `Pod/exec`. */
-export function parseKindSelector(selector: string): KindSelector {
-  const parts = selector.split('/');
-  let kindAt = parts.length - 1;
-  for (let i = parts.length - 1; i >= 0; i--) {
-    if (/^[A-Z*]/.test(parts[i])) { kindAt = i; break; }
-  }
-  const before = parts.slice(0, kindAt);
-  const after = parts.slice(kindAt + 1);
-  const out: KindSelector = { kind: parts[kindAt] };
-  if (before.length === 1) out.version = before[0];
-  if (before.length >= 2) { out.group = before.slice(0, -1).join('/'); out.version = before[before.length - 1]; }
-  if (after.length > 0) out.subresource = after.join('/');
-  return out;
-}
-
 function kindMatches(selector: string, subject: ResourceSubject): boolean {
   const k = parseKindSelector(selector);
   if (k.subresource !== undefined) return false;
@@ -306,10 +233,6 @@ function kindMatches(selector: string, subject: ResourceSubject): boolean {
   if (k.version !== undefined && !wildcardMatch(k.version, version)) return false;
   if (k.group !== undefined && !wildcardMatch(k.group, group)) return false;
   return true;
-}
-
-export function stringList(node: unknown): string[] {
-  return seqItems(node).flatMap((n) => (isScalar(n) && typeof n.value === 'string' ? [n.value] : []));
 }
 
 export function metadataString(doc: YamlDoc, key: string): string | undefined {

@@ -12,6 +12,7 @@ import {
   attestorSets, attestorSetsOf, AttestorSetView, child, effectiveRuleAction, Path, policyRules, PolicyRuleView, specFailureAction, specOf,
   verifyImagesEntries, VerifyImagesView,
 } from './kyvernoPolicy';
+import { computeAutogenControllers } from './autogen';
 
 type MapNode = YAMLMap<Scalar, Node | null>;
 export type StringScalar = Scalar & { value: string };
@@ -128,6 +129,10 @@ export interface KyvernoPolicyModel {
   name?: string;
   /** `Policy` (namespaced) rather than `ClusterPolicy`. */
   namespaced: boolean;
+  /** `metadata.namespace` (a namespaced Policy only acts in its own namespace). */
+  namespace?: string;
+  /** Pod controllers Kyverno generates rules for from Pod rules (autogen), after the autogen annotation. */
+  autogenControllers: readonly string[];
   /** `spec.validationFailureAction` after CRD defaulting (Audit). */
   specAction: Fact<FailureAction>;
   /** The deprecated `spec.validationFailureActionOverrides`. */
@@ -237,9 +242,13 @@ function boolFact(map: unknown, key: string, dflt: boolean): Fact<boolean> {
   return isScalar(node) && typeof node.value === 'boolean' ? { value: node.value, node } : { value: dflt };
 }
 
+function metadataString(doc: YamlDoc, key: string): string | undefined {
+  const value = scalarValue(childMap(doc.doc.contents, 'metadata'), key);
+  return typeof value === 'string' ? value : undefined;
+}
+
 function metadataName(doc: YamlDoc): string | undefined {
-  const name = scalarValue(childMap(doc.doc.contents, 'metadata'), 'name');
-  return typeof name === 'string' ? name : undefined;
+  return metadataString(doc, 'name');
 }
 
 /** A single string or a sequence of strings under `key`, as matchers. */
@@ -390,6 +399,8 @@ function buildKyverno(doc: YamlDoc): KyvernoPolicyModel {
     doc,
     name: metadataName(doc),
     namespaced: doc.kindName === 'Policy',
+    namespace: metadataString(doc, 'namespace'),
+    autogenControllers: computeAutogenControllers(doc),
     specAction: { value: specAction.value, node: child(spec, 'validationFailureAction') },
     overrides,
     rules,
