@@ -68,3 +68,21 @@ describe('verify: deciding attestor sets from gathered results', () => {
     await assert.rejects(gatherLeafResults(set, async () => (abort.abort(), { ok: true, reason: '' }), abort.signal), /Cancelled/);
   });
 });
+
+describe('verify: what is fetched before deciding', () => {
+  // Imported here: fetch.ts is the network step; only its pure planning part is tested without a registry.
+  const { repositoriesOf } = require('../../server/src/verify/fetch') as typeof import('../../server/src/verify/fetch');
+  const leaf = (path: string, repository?: string): KeyAttestor => ({ ...key(path), repository });
+
+  it('looks in each repository once, in the order the attestors first need it, skipping attestations without a type', () => {
+    const plan = {
+      path: 'p', verifierType: 'Cosign' as const, imageReferences: ['*'], skipImageReferences: [], notes: [],
+      attestors: [{ path: 's', entries: [leaf('a'), { kind: 'nested' as const, path: 'n', set: { path: 'n', entries: [leaf('b', 'ghcr.io/sigs/app')] } }, leaf('c')] }],
+      attestations: [
+        { path: 't0', anySigner: false, conditions: [], attestors: [{ path: 'x', entries: [leaf('d', 'quay.io/never')] }] },
+        { path: 't1', type: 'https://slsa.dev/provenance/v1', anySigner: false, conditions: [], attestors: [{ path: 'y', entries: [leaf('e', 'quay.io/atts/app')] }] },
+      ],
+    };
+    assert.deepEqual(repositoriesOf(plan, 'ghcr.io/acme/app'), ['ghcr.io/acme/app', 'ghcr.io/sigs/app', 'quay.io/atts/app']);
+  });
+});
