@@ -25,7 +25,8 @@ check   Checks Kyverno image-verification policies (and the manifests they guard
         Exits 1 when an error is found, 2 on a usage error.
 
 verify  Verifies the image's cosign signatures (or attestations with --type) in its registry, as cosign and
-        Kyverno would. Exits 0 when verified, 1 when not, 2 on a usage or network error.
+        Kyverno would. Exits 0 when verified, 1 when not, 2 on a usage or network error (a rule that
+        definitely fails outranks another rule's network error).
   --key FILE                    a PEM public key (several PEM keys: any one may sign)
   --policy FILE [--rule NAME]   the verifyImages entries of a Kyverno policy that apply to IMAGE
   --certificate-identity X, --certificate-identity-regexp R
