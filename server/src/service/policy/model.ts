@@ -9,7 +9,7 @@ import { isScalar, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
 import { asMap, pairOf, scalarValue, seqItems } from '../document/yamlFile';
 import {
-  attestorSets, attestorSetsOf, AttestorSetView, child, effectiveRuleAction, Path, policyRules, PolicyRuleView, specFailureAction, specOf,
+  attestorSets, attestorSetsOf, AttestorSetView, child, Path, policyRules, PolicyRuleView, specOf,
   verifyImagesEntries, VerifyImagesView,
 } from './kyvernoPolicy';
 import { computeAutogenControllers } from './autogen';
@@ -266,6 +266,21 @@ function matchers(map: unknown, key: string, semantics: MatcherSemantics, legacy
 }
 
 const isEnforce = (v: unknown) => v === 'Enforce' || v === 'enforce';
+
+/** `spec.validationFailureAction` as Kyverno sees it after CRD defaulting (Audit when absent). */
+function specFailureAction(doc: YamlDoc): { value: 'Audit' | 'Enforce'; explicit: boolean } {
+  const v = scalarValue(specOf(doc), 'validationFailureAction');
+  return { value: isEnforce(v) ? 'Enforce' : 'Audit', explicit: v !== undefined };
+}
+
+/** The action a rule runs with: Enforce if any entry enforces, else the first entry's, else the spec's. */
+function effectiveRuleAction(doc: YamlDoc, rule: PolicyRuleView): 'Audit' | 'Enforce' {
+  const actions = seqItems(child(rule.node, 'verifyImages')).map((n) => scalarValue(n, 'failureAction'));
+  if (actions.some(isEnforce)) return 'Enforce';
+  const first = actions.find((a) => a !== undefined);
+  if (first !== undefined) return isEnforce(first) ? 'Enforce' : 'Audit';
+  return specFailureAction(doc).value;
+}
 
 /** A written failure action (any value but Enforce/enforce counts as Audit, as Kyverno's Audit() does). */
 function actionFact(node: Node | undefined): Fact<FailureAction> | undefined {
