@@ -251,6 +251,30 @@ describe('verification plans read the policy model', () => {
     assert.ok(subjectOnly.ok && subjectOnly.plan.attestors.length === 0, 'Kyverno builds a keyless attestor only from issuer');
   });
 
+  it('resolve aliases in attestors against their document, as the API server does', () => {
+    const text = yaml`
+      apiVersion: kyverno.io/v1
+      kind: ClusterPolicy
+      metadata: {name: p}
+      x-keys:
+        shared: &key "k8s://ns/cosign"
+      spec:
+        rules:
+          - name: r
+            verifyImages:
+              - imageReferences: ["*"]
+                attestors:
+                  - entries:
+                      - keys: {publicKeys: *key}
+    `;
+    const r = planFromPolicy('file:///p.yaml', text, 0, 0);
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    const leaf = r.plan.attestors[0].entries[0];
+    assert.equal(leaf.kind, 'unchecked');
+    assert.match((leaf as { reason: string }).reason, /k8s:\/\/ns\/cosign/, 'the alias was read as the anchored key reference');
+  });
+
   it('take the same facts from a policy file as the other features', () => {
     const r = planFromPolicy('file:///p.yaml', kyverno, 0, 0);
     assert.ok(r.ok);

@@ -82,6 +82,8 @@ export interface KyvernoAttestation {
 }
 
 export interface KyvernoEntry {
+  /** The policy document the entry belongs to. */
+  doc: YamlDoc;
   view: VerifyImagesView;
   rule: PolicyRuleView;
   verifierType: Fact<'Cosign' | 'SigstoreBundle' | 'Notary'>;
@@ -362,6 +364,7 @@ function buildEntry(doc: YamlDoc, view: VerifyImagesView, carried: { audit: bool
     return [{ node: a, index, path: [...view.path, 'attestations', index], type: stringFact(a, 'type') ?? stringFact(a, 'predicateType') }];
   });
   return {
+    doc,
     view,
     rule: view.rule,
     verifierType: { value: type as KyvernoEntry['verifierType']['value'], node: typeFact?.node },
