@@ -3,7 +3,7 @@
 // without ever verifying on the typing path.
 import { combineVerdicts } from '../verify/run';
 import type {
-  RecordedEntryVerification, RecordedRuleVerification, RecordedVerification, VerificationVerdict, VerifyEntryRef, WorkspaceView,
+  RecordedEntryVerification, RecordedRuleVerification, RecordedVerification, VerifyEntryRef, WorkspaceView,
 } from '../service/workspace/policyIndex';
 
 /** The key of one rule's verdict for an image: the verifyImages entry it came from. */

@@ -3,7 +3,7 @@
 // crypto core for each attestor entry, then apply Kyverno's set semantics and explain the result per signature.
 import { createHash } from 'node:crypto';
 import type { RegistryClient } from '../registry/client';
-import type { SignatureFinding, VerifyDeps, VerifyImage, VerifyOutcome, VerifyRequest } from './api';
+import type { SignatureFinding, VerifyImage, VerifyOutcome, VerifyRequest } from './api';
 import { decideEntry, decideSet, leafAttestors, LeafResult } from './decide';
 import { fetchMaterial, Material } from './fetch';
 import { AttestorSet, expandPublicKeys, LeafAttestor, SetVerdict } from './attestorSets';

@@ -9,11 +9,16 @@ import { isScalar, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
 import { asMap, pairOf, scalarValue, seqItems } from '../document/yamlFile';
 import {
-  attestorSets, attestorSetsOf, AttestorSetView, child, Path, policyRules, PolicyRuleView, specOf,
+  attestorSets, attestorSetsOf, AttestorSetView, Path, policyRules, PolicyRuleView, specOf,
   verifyImagesEntries, VerifyImagesView,
 } from './kyvernoPolicy';
 import { computeAutogenControllers } from './autogen';
 import { KYVERNO_ENTRY_FIELDS, MATERIAL_FIELDS, SiteCollector } from './materials';
+import { boolFact, child, childMap, matchers, metadataName, metadataString, stringFact } from './read';
+import { buildIvp } from './imageValidatingPolicyModel';
+import { buildCip } from './clusterImagePolicyModel';
+
+export { child };
 
 export { materialFieldAt } from './materials';
 
@@ -224,49 +229,6 @@ function buildModel(doc: YamlDoc): PolicyModel | undefined {
   return undefined;
 }
 
-export { child };
-
-function childMap(map: unknown, ...path: string[]): MapNode | undefined {
-  let current: unknown = map;
-  for (const step of path) current = asMap(child(current, step));
-  return asMap(current);
-}
-
-function stringPair(map: unknown, key: string): Pair<Scalar, Scalar> | undefined {
-  const pair = pairOf(map, key);
-  return pair && isScalar(pair.value) && typeof pair.value.value === 'string' ? (pair as Pair<Scalar, Scalar>) : undefined;
-}
-
-function stringFact(map: unknown, key: string): Fact<string> | undefined {
-  const pair = stringPair(map, key);
-  return pair ? { value: pair.value!.value as string, node: pair.value! } : undefined;
-}
-
-function boolFact(map: unknown, key: string, dflt: boolean): Fact<boolean> {
-  const node = child(map, key);
-  return isScalar(node) && typeof node.value === 'boolean' ? { value: node.value, node } : { value: dflt };
-}
-
-function metadataString(doc: YamlDoc, key: string): string | undefined {
-  const value = scalarValue(childMap(doc.doc.contents, 'metadata'), key);
-  return typeof value === 'string' ? value : undefined;
-}
-
-function metadataName(doc: YamlDoc): string | undefined {
-  return metadataString(doc, 'name');
-}
-
-/** A single string or a sequence of strings under `key`, as matchers. */
-function matchers(map: unknown, key: string, semantics: MatcherSemantics, legacy?: boolean): ImageMatcher[] {
-  const value = child(map, key);
-  const nodes = value === undefined ? [] : isScalar(value) ? [value] : seqItems(value);
-  const out: ImageMatcher[] = [];
-  for (const n of nodes) {
-    if (isScalar(n) && typeof n.value === 'string') out.push({ semantics, pattern: n.value, node: n as StringScalar, ...(legacy ? { legacy } : {}) });
-  }
-  return out;
-}
-
 const isEnforce = (v: unknown) => v === 'Enforce' || v === 'enforce';
 
 /** `spec.validationFailureAction` as Kyverno sees it after CRD defaulting (Audit when absent). */
@@ -409,73 +371,6 @@ function collectEntrySites(c: SiteCollector, entry: KyvernoEntry): void {
       c.regExpsOf(childMap(attestor.node, 'keyless'), 'keyless');
     }
   }
-}
-
-function buildIvp(doc: YamlDoc): ImageValidatingPolicyModel {
-  const spec = specOf(doc);
-  const sites = new SiteCollector();
-  const matchImageReferences: ImageMatcher[] = [];
-  for (const item of seqItems(child(spec, 'matchImageReferences'))) {
-    matchImageReferences.push(...matchers(item, 'glob', 'ivp-glob'), ...matchers(item, 'expression', 'ivp-cel'));
-  }
-  const attestors: IvpAttestor[] = [];
-  for (const item of seqItems(child(spec, 'attestors'))) {
-    const node = asMap(item);
-    if (!node) continue;
-    const name = scalarValue(node, 'name');
-    const cosign = childMap(node, 'cosign');
-    const notary = childMap(node, 'notary');
-    const method = (['key', 'keyless', 'certificate'] as const).find((m) => childMap(cosign, m));
-    attestors.push({ name: typeof name === 'string' ? name : undefined, kind: cosign ? 'cosign' : notary ? 'notary' : 'unknown', method, node });
-    sites.materialsOf(node, MATERIAL_FIELDS['image-validating-policy']);
-    for (const id of seqItems(child(childMap(cosign, 'keyless'), 'identities'))) sites.regExpsOf(asMap(id), 'cosign.keyless.identities[]');
-  }
-  const actionsNode = child(spec, 'validationActions');
-  const actions = seqItems(actionsNode).flatMap((n) => (isScalar(n) && typeof n.value === 'string' ? [n.value] : []));
-  // The image-verification defaults of `spec.validationConfigurations` (all true in the CRD).
-  const config = childMap(spec, 'validationConfigurations');
-  return {
-    kind: 'image-validating-policy',
-    doc,
-    name: metadataName(doc),
-    namespaced: doc.kindName?.startsWith('Namespaced') ?? false,
-    matchImageReferences,
-    attestors,
-    validationActions: { value: actions, node: actionsNode },
-    matchConstraints: childMap(spec, 'matchConstraints'),
-    mutateDigest: boolFact(config, 'mutateDigest', true),
-    verifyDigest: boolFact(config, 'verifyDigest', true),
-    required: boolFact(config, 'required', true),
-    materials: sites.materials,
-    regExps: sites.regExps,
-  };
-}
-
-function buildCip(doc: YamlDoc): ClusterImagePolicyModel {
-  const spec = specOf(doc);
-  const sites = new SiteCollector();
-  const images = seqItems(child(spec, 'images')).flatMap((item) => matchers(item, 'glob', 'cip-glob'));
-  const authorities: CipAuthority[] = [];
-  for (const item of seqItems(child(spec, 'authorities'))) {
-    const node = asMap(item);
-    if (!node) continue;
-    const name = scalarValue(node, 'name');
-    const kind = (['key', 'keyless', 'static'] as const).find((k) => child(node, k) !== undefined) ?? 'unknown';
-    authorities.push({ name: typeof name === 'string' ? name : undefined, kind, node });
-    sites.materialsOf(node, MATERIAL_FIELDS['cluster-image-policy']);
-    for (const id of seqItems(child(childMap(node, 'keyless'), 'identities'))) sites.regExpsOf(asMap(id), 'keyless.identities[]');
-  }
-  const mode = stringFact(spec, 'mode');
-  return {
-    kind: 'cluster-image-policy',
-    doc,
-    name: metadataName(doc),
-    images,
-    authorities,
-    mode: mode ? { value: mode.value === 'warn' ? 'warn' : 'enforce', node: mode.node } : { value: 'enforce' },
-    materials: sites.materials,
-    regExps: sites.regExps,
-  };
 }
 
 /** The material site whose value is `node`, if the node holds key or certificate material. */
