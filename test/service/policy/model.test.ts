@@ -123,6 +123,39 @@ describe('policy model: Kyverno ClusterPolicy', () => {
     assert.deepEqual([namespaced.namespaced, namespaced.namespace], [true, 'team-a']);
   });
 
+  it('reads what each rule selects (match/exclude) and what limits it at admission', () => {
+    const text = yaml`
+      apiVersion: kyverno.io/v1
+      kind: ClusterPolicy
+      metadata: {name: p}
+      spec:
+        admission: false
+        rules:
+          - name: selective
+            match:
+              any:
+                - resources: {kinds: [Pod], namespaces: [prod-*], selector: {matchLabels: {app: web}}}
+                  subjects: [{kind: User, name: x}]
+            exclude:
+              all:
+                - resources: {namespaceSelector: {}, operations: [DELETE]}
+            preconditions: {all: []}
+            imageExtractors:
+              Task: [{path: /spec/image}]
+            verifyImages: [{imageReferences: ["*"]}]
+          - name: no-match
+            verifyImages: [{imageReferences: ["*"]}]
+    `;
+    const m = kyvernoModel(docOf(text))!;
+    const [rule] = m.rules;
+    const filter = rule.matchSelection!.any[0]!;
+    assert.deepEqual([filter.resources!.kinds, filter.resources!.namespaces, filter.resources!.selector!.matchLabels, filter.userInfo], [['Pod'], ['prod-*'], [['app', 'web']], ['subjects']]);
+    const exclusion = rule.excludeSelection!.all[0]!.resources!;
+    assert.deepEqual([exclusion.namespaceSelector, exclusion.operations], [true, ['DELETE']]);
+    assert.deepEqual([rule.hasPreconditions, rule.imageExtractorKinds, m.admission.value], [true, ['Task'], false]);
+    assert.equal(m.rules[1].matchSelection, undefined);
+  });
+
   it('has no legacy fields in kyverno.io/v2beta1', () => {
     const v2 = kyvernoModel(docOf(kyverno.replace('kyverno.io/v1', 'kyverno.io/v2beta1')))!;
     assert.deepEqual(v2.entries[0].legacy, { pairs: {} });

@@ -7,7 +7,7 @@
 // reaches every feature at once.
 import { isScalar, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
-import { asMap, pairOf, scalarValue, seqItems } from '../document/yamlFile';
+import { asMap, mapItems, pairOf, scalarValue, seqItems } from '../document/yamlFile';
 import {
   attestorSets, attestorSetsOf, AttestorSetView, Path, policyRules, PolicyRuleView, specOf,
   verifyImagesEntries, VerifyImagesView,
@@ -17,6 +17,7 @@ import { KYVERNO_ENTRY_FIELDS, MATERIAL_FIELDS, SiteCollector } from './material
 import { boolFact, child, childMap, matchers, metadataName, metadataString, stringFact } from './read';
 import { buildIvp } from './imageValidatingPolicyModel';
 import { buildCip } from './clusterImagePolicyModel';
+import { Selection, selectionOf } from './selection';
 
 export { child };
 
@@ -123,6 +124,13 @@ export interface KyvernoRule {
   validateFailureAction?: Fact<FailureAction>;
   match?: MapNode;
   exclude?: MapNode;
+  /** What `match` and `exclude` select, read into facts. */
+  matchSelection?: Selection;
+  excludeSelection?: Selection;
+  /** `preconditions` is written (evaluated at admission only). */
+  hasPreconditions: boolean;
+  /** The resource kinds `imageExtractors` replaces Kyverno's built-in image extraction for. */
+  imageExtractorKinds: string[];
   /** `validate.manifests.attestors`: the keys that must have signed the resource's manifest. */
   manifestAttestorSets: AttestorSetView[];
 }
@@ -145,6 +153,8 @@ export interface KyvernoPolicyModel {
   autogenControllers: readonly string[];
   /** `spec.validationFailureAction` after CRD defaulting (Audit). */
   specAction: Fact<FailureAction>;
+  /** `spec.admission` (CRD default true): false means the rules do not run when resources are applied. */
+  admission: Fact<boolean>;
   /** The deprecated `spec.validationFailureActionOverrides`. */
   overrides: ActionOverride[];
   rules: KyvernoRule[];
@@ -285,6 +295,10 @@ function buildKyverno(doc: YamlDoc): KyvernoPolicyModel {
       validateFailureAction: actionFact(child(childMap(view.node, 'validate'), 'failureAction')),
       match: childMap(view.node, 'match'),
       exclude: childMap(view.node, 'exclude'),
+      matchSelection: selectionOf(child(view.node, 'match')),
+      excludeSelection: selectionOf(child(view.node, 'exclude')),
+      hasPreconditions: pairOf(view.node, 'preconditions') !== undefined,
+      imageExtractorKinds: mapItems(child(view.node, 'imageExtractors')).map((p) => String(p.key.value)),
       manifestAttestorSets: manifests ? attestorSetsOf(manifests, [...view.path, 'validate', 'manifests']) : [],
     };
   });
@@ -304,6 +318,7 @@ function buildKyverno(doc: YamlDoc): KyvernoPolicyModel {
     namespace: metadataString(doc, 'namespace'),
     autogenControllers: computeAutogenControllers(doc),
     specAction: { value: specAction.value, node: child(spec, 'validationFailureAction') },
+    admission: boolFact(spec, 'admission', true),
     overrides,
     rules,
     entries,
