@@ -1,6 +1,7 @@
 // Records what every policy-reading feature says about the corpus, so a refactor of how policies are read can
-// prove it changes nothing: `npx tsx scripts/corpus-snapshot.ts OUT.json [CORPUS_DIR]`, then compare two runs
-// with `cmp` (or `diff` for the detail). Covers diagnostics (with their code actions), code lenses, hovers on
+// prove it changes nothing: `npx tsx scripts/corpus-snapshot.ts OUT.json [CORPUS_DIR] [--compare BASELINE.json]`
+// writes the snapshot and, with --compare, lists every file and part (diagnostics, lenses, hovers, plans) that
+// differs from the baseline, with the entries only one side has. Covers diagnostics (with their code actions), code lenses, hovers on
 // every scalar value of a policy and on every manifest image, and the verification plan of every verifyImages
 // entry with the corpus images it applies to. The snapshot is large: keep it out of the repository.
 import * as fs from 'node:fs';
@@ -15,9 +16,12 @@ import { imagesInFile } from '../server/src/service/manifest/images';
 import { defaultSettings } from '../server/src/service/settings';
 import { listEntries, matchImage, planFromPolicy } from '../server/src/verify/policySpec';
 
-const [out, corpusArg] = process.argv.slice(2);
-if (!out) {
-  console.error('usage: tsx scripts/corpus-snapshot.ts OUT.json [CORPUS_DIR]');
+const argv = process.argv.slice(2);
+const compareAt = argv.indexOf('--compare');
+const baselineFile = compareAt >= 0 ? argv.splice(compareAt, 2)[1] : undefined;
+const [out, corpusArg] = argv;
+if (!out || (compareAt >= 0 && !baselineFile)) {
+  console.error('usage: tsx scripts/corpus-snapshot.ts OUT.json [CORPUS_DIR] [--compare BASELINE.json]');
   process.exit(2);
 }
 const corpus = path.resolve(corpusArg ?? path.join(__dirname, '..', '..', '..', 'shared', 'reference', 'corpus'));
@@ -91,3 +95,22 @@ for (const sub of fs.readdirSync(corpus, { withFileTypes: true }).filter((e) => 
 }
 fs.writeFileSync(out, JSON.stringify(snapshot, null, 1));
 console.log(`${Object.keys(snapshot).length} files recorded in ${out}`);
+if (baselineFile) process.exit(compare(JSON.parse(fs.readFileSync(baselineFile, 'utf8')), JSON.parse(JSON.stringify(snapshot))));
+
+/** Prints what differs from the baseline; 0 when nothing does. */
+function compare(before: Record<string, Record<string, unknown[]>>, after: Record<string, Record<string, unknown[]>>): number {
+  let differing = 0;
+  for (const file of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+    for (const part of ['diagnostics', 'lenses', 'hovers', 'plans']) {
+      const a = (before[file]?.[part] ?? []).map((x) => JSON.stringify(x));
+      const b = (after[file]?.[part] ?? []).map((x) => JSON.stringify(x));
+      if (JSON.stringify(a) === JSON.stringify(b)) continue;
+      differing++;
+      console.log(`${file} ${part}:`);
+      for (const x of a.filter((x) => !b.includes(x))) console.log(`  - ${x.slice(0, 240)}`);
+      for (const x of b.filter((x) => !a.includes(x))) console.log(`  + ${x.slice(0, 240)}`);
+    }
+  }
+  console.log(differing === 0 ? 'identical to the baseline' : `${differing} part(s) differ from the baseline`);
+  return differing === 0 ? 0 : 1;
+}

@@ -9,6 +9,8 @@ import type { YamlFile } from './service/document/yamlFile';
 import { defaultSettings } from './service/settings';
 import { Diagnostic, Severity, severityNames } from './service/types';
 import { RegistryClient } from './registry/client';
+import { combineVerdicts, DEFAULT_RUN_SETTINGS, VerificationRunner } from './verify/run';
+import { defaultTrustCacheDir, TrustSource } from './verify/trustSource';
 import { isLoopback } from './registry/settings';
 import { parseImageReference } from './service/image/reference';
 import type { VerifyOutcome, VerifySpec } from './verify/api';
@@ -32,7 +34,8 @@ check   Checks Kyverno image-verification policies (and the manifests they guard
         scanning); its rules link to --docs-url (default: the docs/rules.md shipped with the CLI).
 
 verify  Verifies the image's cosign signatures (or attestations with --type) in its registry, as cosign and
-        Kyverno would. Exits 0 when verified, 1 when not, 2 on a usage or network error.
+        Kyverno would. Exits 0 when verified, 1 when not, 2 on a usage or network error (a rule that
+        definitely fails outranks another rule's network error).
   --key FILE                    a PEM public key (several PEM keys: any one may sign)
   --policy FILE [--rule NAME]   the verifyImages entries of a Kyverno policy that apply to IMAGE
   --certificate-identity X, --certificate-identity-regexp R
@@ -326,17 +329,19 @@ async function verifyCommand(argv: string[]): Promise<number> {
     });
   }
 
-  const registry = new RegistryClient({});
-  const results: (VerifyOutcome & { label: string })[] = [];
-  for (const { label, spec } of specs) results.push({ label, ...(await verifyImage({ image, spec, trustedRootJson }, { registry })) });
+  // The editor's runner: same limit, timeout and trusted root (the TUF-refreshed public-good root unless
+  // --trusted-root is given), and the same way of combining verdicts.
+  let trust: TrustSource | undefined;
+  const runner = new VerificationRunner({ loadEngine: () => ({ engine: verifyImage }), trust: () => (trust ??= new TrustSource({ cacheDir: defaultTrustCacheDir() })) });
+  const outcomes = await runner.runAll(
+    specs.map(({ spec }) => ({ image, spec, trustedRootJson })),
+    { registry: new RegistryClient({}), settings: DEFAULT_RUN_SETTINGS, fresh: true },
+  );
+  const results: (VerifyOutcome & { label: string })[] = outcomes.map((o, i) => ({ label: specs[i].label, ...o }));
   // No applicable entry at all: the policy says nothing about this image.
   if (results.length === 0) results.push(...early);
 
-  const verdict: VerifyOutcome['verdict'] = results.some((r) => r.verdict === 'error')
-    ? 'error'
-    : results.every((r) => r.verdict === 'verified')
-      ? 'verified'
-      : results.some((r) => r.verdict === 'failed') ? 'failed' : 'unsupported';
+  const verdict = combineVerdicts(results.map((r) => r.verdict));
   const digest = results.find((r) => r.digest)?.digest;
   if (args.format === 'json') {
     process.stdout.write(JSON.stringify({ image, digest, verdict, results }, null, 2) + '\n');

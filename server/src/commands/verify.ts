@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import {
   CancellationToken, CodeLensRefreshRequest, InitializeParams, Range, WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
-import { RegistryClient, Semaphore } from '../registry/client';
+import type { RegistryClient } from '../registry/client';
 import { parseRegistrySettings } from '../registry/settings';
 import { entryAt, entryImages, VERIFY_IMAGE_COMMAND, VERIFY_RULE_COMMAND } from '../service/codeLens';
 import type { YamlDoc, YamlFile } from '../service/document/yamlFile';
@@ -23,6 +23,7 @@ import { kyvernoModel } from '../service/policy/model';
 import type { RecordedRuleVerification, VerifyEntryRef, WorkspaceView } from '../service/workspace/policyIndex';
 import type { VerifyOutcome, VerifyRequest, VerifySpec } from '../verify/api';
 import type { TrustSource } from '../verify/trustSource';
+import { anySignal, DEFAULT_RUN_SETTINGS, errorOutcome, RegistryPool, VerificationRunner } from '../verify/run';
 import type { CommandContext } from './index';
 import { loadVerifyEngine } from './verifyEngine';
 import { entryKey, VerificationResults } from './verifyResults';
@@ -87,7 +88,7 @@ export interface VerifySettings {
   trustedRoot?: string;
 }
 
-export const DEFAULT_VERIFY_SETTINGS: VerifySettings = { onOpen: false, concurrency: 4, timeoutSeconds: 60 };
+export const DEFAULT_VERIFY_SETTINGS: VerifySettings = { onOpen: false, ...DEFAULT_RUN_SETTINGS };
 const ON_OPEN_DEBOUNCE_MS = 750;
 
 export interface VerifyContext extends CommandContext {
@@ -101,14 +102,16 @@ export class Verifier {
   /** Clients without a trust concept (anything but our VS Code client) are trusted. */
   private trusted = true;
   private refreshSupport = false;
-  private limiter?: { size: number; semaphore: Semaphore };
-  private client?: { key: string; client: RegistryClient };
   private trustSource?: TrustSource;
+  private readonly runner = new VerificationRunner({ loadEngine: loadVerifyEngine, trust: () => this.trust() });
+  private readonly registries: RegistryPool;
   /** `initializationOptions.globalStoragePath` (the extension's global storage): holds the TUF cache. */
   private storagePath?: string;
   private readonly openTimers = new Map<string, { timer?: NodeJS.Timeout; abort: AbortController }>();
 
-  constructor(private readonly ctx: VerifyContext, private readonly clientOptions: { home?: string } = {}) {}
+  constructor(private readonly ctx: VerifyContext, private readonly clientOptions: { home?: string } = {}) {
+    this.registries = new RegistryPool({ home: clientOptions.home, log: (line) => ctx.connection.console.log(`[registry] ${line}`) });
+  }
 
   /** Reads `initializationOptions.workspaceTrusted` and whether the client can refresh lenses. */
   initialize(params: InitializeParams): void {
@@ -327,7 +330,7 @@ export class Verifier {
           ref: { uri, docIndex: policy.index, ruleIndex: entry.rule.index, entryIndex: entry.view.index },
           label: `${model!.name ?? '(unnamed)'} / ${entry.rule.name ?? '(unnamed)'}${several ? ` #${entry.view.index + 1}` : ''}`,
           description: entry.imageReferences.map((m) => m.pattern).join(', '),
-          detail: attestorSummary(entry.view),
+          detail: attestorSummary(entry),
         });
       }
     }
@@ -370,29 +373,10 @@ export class Verifier {
 
   // ---- the engine, limits and plumbing -------------------------------------------------------------------
 
-  /** One engine call, behind the concurrency limit and the timeout; never throws. */
+  /** One engine call through the shared runner (concurrency limit, timeout, trust root); never throws. */
   /** `fresh`: a run the user asked for looks the tag up again and re-verifies; verify-on-open may reuse recent answers. */
-  private async run(request: VerifyRequest, signal: AbortSignal, settings: VerifySettings & { registry: RegistryClient }, fresh: boolean): Promise<VerifyOutcome> {
-    const { engine, reason } = loadVerifyEngine();
-    if (!engine) return errorOutcome(request.image, `✗ not verified: ${reason}`);
-    return this.semaphore(settings.concurrency).run(async () => {
-      if (signal.aborted) return errorOutcome(request.image, '✗ cancelled');
-      const timeout = new AbortController();
-      const timer = setTimeout(() => timeout.abort(), settings.timeoutSeconds * 1000);
-      const combined = anySignal(signal, timeout.signal);
-      try {
-        const trustRoot = () => this.trust().choose(settings.trustedRoot);
-        const outcome = await raceAbort(engine(request, { registry: settings.registry, signal: combined, trustRoot, fresh }), combined);
-        if (outcome) return outcome;
-      } catch (e) {
-        if (!combined.aborted) return errorOutcome(request.image, `✗ verification failed to run: ${(e as Error).message}`);
-      } finally {
-        clearTimeout(timer);
-      }
-      return timeout.signal.aborted && !signal.aborted
-        ? errorOutcome(request.image, `✗ timed out after ${settings.timeoutSeconds} s (imageTrust.verify.timeoutSeconds)`)
-        : errorOutcome(request.image, '✗ cancelled');
-    });
+  private run(request: VerifyRequest, signal: AbortSignal, settings: VerifySettings & { registry: RegistryClient }, fresh: boolean): Promise<VerifyOutcome> {
+    return this.runner.run(request, { registry: settings.registry, signal, fresh, settings: { ...settings, timeoutSource: 'imageTrust.verify.timeoutSeconds' } });
   }
 
   /** The trusted root verification uses now (settings file, TUF-refreshed public-good, embedded), for other verifiers. */
@@ -411,11 +395,6 @@ export class Verifier {
     return this.trustSource;
   }
 
-  private semaphore(size: number): Semaphore {
-    if (this.limiter?.size !== size) this.limiter = { size, semaphore: new Semaphore(size) };
-    return this.limiter.semaphore;
-  }
-
   private async settings(): Promise<VerifySettings & { registry: RegistryClient }> {
     let cfg: { verify?: Record<string, unknown>; registries?: unknown } | null = null;
     try {
@@ -426,18 +405,12 @@ export class Verifier {
     const v = cfg?.verify ?? {};
     const int = (x: unknown, dflt: number, min: number, max: number) =>
       typeof x === 'number' && Number.isFinite(x) ? Math.min(max, Math.max(min, Math.floor(x))) : dflt;
-    const registrySettings = parseRegistrySettings(cfg?.registries);
-    const key = JSON.stringify(registrySettings);
-    if (this.client?.key !== key) {
-      const log = (line: string) => this.ctx.connection.console.log(`[registry] ${line}`);
-      this.client = { key, client: new RegistryClient({ settings: registrySettings, home: this.clientOptions.home, log }) };
-    }
     return {
       onOpen: v.onOpen === true,
       concurrency: int(v.concurrency, DEFAULT_VERIFY_SETTINGS.concurrency, 1, 32),
       timeoutSeconds: int(v.timeoutSeconds, DEFAULT_VERIFY_SETTINGS.timeoutSeconds, 1, 3600),
       trustedRoot: typeof v.trustedRoot === 'string' && v.trustedRoot.trim() ? v.trustedRoot.trim() : undefined,
-      registry: this.client.client,
+      registry: this.registries.client(parseRegistrySettings(cfg?.registries)),
     };
   }
 
@@ -497,9 +470,7 @@ function untrustedMessage(image: string): string {
   return `not verified: this workspace is not trusted, so Image Trust does not contact registries for ${image}. Trust the workspace (Manage Workspace Trust) to verify signatures.`;
 }
 
-export function errorOutcome(image: string, summary: string): VerifyOutcome {
-  return { image, verdict: 'error', summary, details: [summary.replace(/^✗\s*/, '')], findings: [], unchecked: [] };
-}
+export { errorOutcome };
 
 function recordOf(policyName: string | undefined, ruleName: string | undefined, action: 'Enforce' | 'Audit', outcome: VerifyOutcome): RecordedRuleVerification {
   return { policyName, ruleName, action, verdict: outcome.verdict, summary: outcome.summary };
@@ -533,34 +504,4 @@ function describeSpec(spec: VerifySpec): string {
     case 'attestation': return `attestation ${spec.type}`;
     case 'policy-entry': return `verifyImages[${spec.entryIndex}] of rule ${spec.ruleIndex} in ${spec.policyUri}`;
   }
-}
-
-
-function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
-  const controller = new AbortController();
-  for (const s of signals) {
-    if (!s) continue;
-    if (s.aborted) controller.abort();
-    else s.addEventListener('abort', () => controller.abort(), { once: true });
-  }
-  return controller.signal;
-}
-
-/** Settles undefined when `signal` aborts first: an engine that ignores its signal must not hold the slot. */
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-  if (signal.aborted) return Promise.resolve(undefined);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

@@ -1,8 +1,9 @@
 // The outcomes of live verifications the user ran, kept in memory so lenses can show them and the
 // `image-signature-failed` rule can report them — both read them through the WorkspaceView, synchronously,
 // without ever verifying on the typing path.
+import { combineVerdicts } from '../verify/run';
 import type {
-  RecordedEntryVerification, RecordedRuleVerification, RecordedVerification, VerificationVerdict, VerifyEntryRef, WorkspaceView,
+  RecordedEntryVerification, RecordedRuleVerification, RecordedVerification, VerifyEntryRef, WorkspaceView,
 } from '../service/workspace/policyIndex';
 
 /** The key of one rule's verdict for an image: the verifyImages entry it came from. */
@@ -72,11 +73,9 @@ export class VerificationResults {
   }
 }
 
-const VERDICT_ORDER: VerificationVerdict[] = ['failed', 'error', 'unsupported', 'verified'];
-
-/** Kyverno admits an image only if every rule covering it passes: the worst verdict wins. */
+/** Kyverno admits an image only if every rule covering it passes: the worst verdict wins (verify/run.ts ranks them). */
 export function combine(rules: RecordedRuleVerification[]): RecordedVerification {
-  const verdict = VERDICT_ORDER.find((v) => rules.some((r) => r.verdict === v)) ?? 'verified';
+  const verdict = combineVerdicts(rules.map((r) => r.verdict));
   if (rules.length === 1) return { verdict, summary: rules[0].summary, rules };
   const worst = rules.find((r) => r.verdict === verdict)!;
   const summary = verdict === 'verified'

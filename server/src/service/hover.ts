@@ -24,7 +24,7 @@ export function doHover(file: YamlFile, position: Position, now: Date = new Date
   const hit = nodeAtOffset(doc.doc.contents, offset);
   if (!hit) return null;
   const family = doc.kind as DocFamily;
-  const markdown = hit.onKey ? fieldHover(family, doc, hit.path) : valueHover(family, doc, hit, now, workspace);
+  const markdown = hit.onKey ? fieldHover(family, doc, hit.path) : valueHover(doc, hit, now, workspace);
   if (!markdown) return null;
   return { contents: { kind: 'markdown', value: markdown }, range: nodeRange(file, hit.node) };
 }
@@ -37,10 +37,9 @@ function fieldHover(family: DocFamily, doc: Parameters<typeof schemaForDoc>[0], 
   return fieldMarkdown(String(path[path.length - 1]), path, schema, fieldDoc);
 }
 
-function valueHover(family: DocFamily, doc: YamlDoc, hit: NodeHit, now: Date, workspace?: WorkspaceView): string | undefined {
+function valueHover(doc: YamlDoc, hit: NodeHit, now: Date, workspace?: WorkspaceView): string | undefined {
   if (!isScalar(hit.node) || typeof hit.node.value !== 'string') return undefined;
   const text = hit.node.value;
-  const path = hit.path;
   const site = text.includes('-----BEGIN') ? materialSiteOf(doc, hit.node) : undefined;
   if (site?.kind === 'public-key') return publicKeysMarkdown(text);
   if (site?.kind === 'certificate') return certificatesMarkdown(text, now);

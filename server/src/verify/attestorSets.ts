@@ -1,10 +1,11 @@
-// Kyverno's attestor semantics (pkg/engine/internal/imageverifier.go, utils.go ExpandStaticKeys) as data plus a
-// pure evaluator: every attestor set must pass; a set passes when `count` of its entries do (all of them when
+// Kyverno's attestor semantics (pkg/engine/internal/imageverifier.go, utils.go ExpandStaticKeys) as data, and
+// their evaluation: every attestor set must pass; a set passes when `count` of its entries do (all of them when
 // `count` is absent), counted after a multi-key `publicKeys` is split into one entry per key; a nested
-// `attestor` is a set of its own. What the editor cannot check (k8s:// secrets, KMS, variables) is `unchecked`:
-// reported, never counted as passed.
+// `attestor` is a set of its own. What the editor cannot check (k8s:// secrets, KMS, variables) is
+// `unchecked`: reported, never counted as passed. The decision itself is decide.ts's, pure and synchronous.
 import { splitPemBlocks } from '../service/crypto/pem';
 import type { HashAlgorithm } from './keys';
+import { decideSet, gatherLeafResults, LeafCheck, SetVerdict } from './decide';
 
 /** Transparency-log / CT settings of an entry, with Kyverno's runtime defaults already applied. */
 export interface LogSettings {
@@ -106,62 +107,12 @@ function shortValue(v: string): string {
 
 // ---- evaluation ---------------------------------------------------------------------------------------
 
-export type EntryStatus = 'passed' | 'failed' | 'unchecked';
+export type { EntryStatus, EntryVerdict, LeafCheck, SetVerdict } from './decide';
+export { requiredCount } from './decide';
 
-export interface EntryVerdict {
-  path: string;
-  status: EntryStatus;
-  /** Why it failed or was not checked; for a pass, what satisfied it. */
-  reason: string;
-  /** For nested entries: the nested set's verdict. */
-  nested?: SetVerdict;
-}
-
-export interface SetVerdict {
-  path: string;
-  ok: boolean;
-  passed: number;
-  required: number;
-  /** Entries after expansion. */
-  total: number;
-  unchecked: number;
-  entries: EntryVerdict[];
-  /** True when the set failed but the unchecked entries could have made it pass. */
-  undecided: boolean;
-}
-
-/** Checks one leaf attestor against the image's signatures (or attestations). */
-export type LeafCheck = (entry: LeafAttestor) => Promise<{ ok: boolean; reason: string }>;
-
-/** The number of passing entries a set needs, as Kyverno computes it at run time (after key expansion). */
-export function requiredCount(set: AttestorSet): number {
-  return set.count && set.count > 0 ? set.count : set.entries.length;
-}
-
+/** Gathers the leaf results through `check`, then decides the set (see decide.ts). */
 export async function evaluateSet(set: AttestorSet, check: LeafCheck, signal?: AbortSignal): Promise<SetVerdict> {
-  const entries: EntryVerdict[] = [];
-  for (const entry of set.entries) {
-    if (signal?.aborted) throw new Error('Cancelled.');
-    if (entry.kind === 'unchecked') {
-      entries.push({ path: entry.path, status: 'unchecked', reason: entry.reason });
-    } else if (entry.kind === 'nested') {
-      const nested = await evaluateSet(entry.set, check, signal);
-      entries.push({
-        path: entry.path,
-        status: nested.ok ? 'passed' : nested.undecided ? 'unchecked' : 'failed',
-        reason: `nested attestor set: ${nested.passed}/${nested.required} entries passed`,
-        nested,
-      });
-    } else {
-      const r = await check(entry);
-      entries.push({ path: entry.path, status: r.ok ? 'passed' : 'failed', reason: r.reason });
-    }
-  }
-  const passed = entries.filter((e) => e.status === 'passed').length;
-  const unchecked = entries.filter((e) => e.status === 'unchecked').length;
-  const required = requiredCount(set);
-  const ok = passed >= required && set.entries.length > 0;
-  return { path: set.path, ok, passed, required, total: set.entries.length, unchecked, entries, undecided: !ok && passed + unchecked >= required };
+  return decideSet(set, await gatherLeafResults(set, check, signal));
 }
 
 /** A stable hash input for caching: the structure without functions. */

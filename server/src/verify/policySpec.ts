@@ -82,7 +82,7 @@ export function planFromModelEntry(entry: KyvernoEntry, as: { path?: string; rul
   const path = as.path ?? `spec.rules[${entry.rule.index}].verifyImages[${entry.view.index}]`;
   const ruleName = as.path !== undefined ? as.ruleName : entry.rule.name;
   // Attestor contents are read from their CRD (JSON) shape, as the evaluator needs them.
-  const raw = plainValue(entry.view.node) as Obj;
+  const raw = plainValue(entry.view.node, entry.doc) as Obj;
   const notes: string[] = [];
   const repository = str(entry.repository?.value);
   if (entry.imageReferences.some((m) => m.legacy)) notes.push('deprecated `image` read as imageReferences');

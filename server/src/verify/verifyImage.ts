@@ -3,10 +3,12 @@
 // crypto core for each attestor entry, then apply Kyverno's set semantics and explain the result per signature.
 import { createHash } from 'node:crypto';
 import type { RegistryClient } from '../registry/client';
-import type { SignatureFinding, VerifyDeps, VerifyImage, VerifyOutcome, VerifyRequest } from './api';
-import { AttestorSet, evaluateSet, expandPublicKeys, LeafAttestor, SetVerdict } from './attestorSets';
+import type { SignatureFinding, VerifyImage, VerifyOutcome, VerifyRequest } from './api';
+import { decideEntry, decideSet, leafAttestors, LeafResult } from './decide';
+import { fetchMaterial, Material } from './fetch';
+import { AttestorSet, expandPublicKeys, LeafAttestor, SetVerdict } from './attestorSets';
 import { verifyBundleAttestation } from './bundle';
-import { BundleObject, COSIGN_SIGN_PREDICATE, discover, Discovered, DiscoveryError, LegacyObject, repositoryOf } from './discovery';
+import { BundleObject, COSIGN_SIGN_PREDICATE, Discovered, DiscoveryError, LegacyObject, repositoryOf } from './discovery';
 import type { SignerPolicy, VerificationOptions } from './engine';
 import { exactIdentityRequirement, kyvernoKeylessRequirement, sigstoreBundleRequirement } from './identity';
 import { evaluateConditions } from './kyvernoConditions';
@@ -117,7 +119,8 @@ export const verifyImage: VerifyImage = async (request, deps) => {
   if (hit && Date.now() - hit.at < CACHE_TTL_MS) return { ...hit.outcome, image: request.image };
 
   try {
-    const outcome = await run(request, deps, plan, label, trust, imageRepository, digest, now);
+    const material = await fetchMaterial(deps.registry, plan, imageRepository, digest, deps.signal);
+    const outcome = decide(request, plan, label, trust, imageRepository, material, now);
     outcome.details.splice(1, 0, trustNote);
     if (outcome.verdict !== 'error') {
       cache.set(cacheKey, { at: Date.now(), outcome });
@@ -156,18 +159,14 @@ interface FindingAcc {
   reasons: string[];
 }
 
-async function run(
-  request: VerifyRequest, deps: VerifyDeps, plan: EntryPlan, label: string, trust: TrustRoot,
-  imageRepository: string, digest: string, now: () => Date,
-): Promise<VerifyOutcome> {
-  // Only what the plan can use is fetched: `.att` objects when it checks no attestations, `.sig` when no signatures.
+/**
+ * The decision, from the fetched material alone: synchronous and without network, so every verdict below is a
+ * function of the plan, the material, the trusted root and the clock.
+ */
+function decide(request: VerifyRequest, plan: EntryPlan, label: string, trust: TrustRoot, imageRepository: string, material: Material, now: () => Date): VerifyOutcome {
+  const { digest } = material;
   const wanted = { signatures: plan.attestors.length > 0, attestations: plan.attestations.length > 0 };
-  const discovered = new Map<string, Promise<Discovered>>();
-  const discoverIn = (repo: string) => {
-    let p = discovered.get(repo);
-    if (!p) discovered.set(repo, (p = discover(deps.registry, repo, digest, deps.signal, wanted)));
-    return p;
-  };
+  const discoverIn = (repo: string): Discovered => material.byRepository.get(repo)!;
   const findings = new Map<string, FindingAcc>();
   const record = (source: string, entryPath: string, ok: boolean, reason: string) => {
     const f = findings.get(source) ?? { ok: false, reasons: [] };
@@ -183,9 +182,9 @@ async function run(
   // Signatures.
   const signatureVerdicts: SetVerdict[] = [];
   for (const set of plan.attestors) {
-    signatureVerdicts.push(await evaluateSet(set, async (entry) => {
+    signatureVerdicts.push(decideWith(set, (entry) => {
       const repo = entry.repository ?? imageRepository;
-      const found = await discoverIn(repo);
+      const found = discoverIn(repo);
       const candidates: (LegacyObject | BundleObject)[] = [...found.signatures, ...found.bundles.filter((b) => b.predicateType === COSIGN_SIGN_PREDICATE)];
       if (candidates.length === 0) return { ok: false, reason: `no signatures found in ${repo} (no ${tagHint(digest, 'sig')} tag, no Sigstore bundle referrer)` };
       const options = optionsFor(entry, trust, now);
@@ -199,7 +198,7 @@ async function run(
         else firstFailure ??= r.reason;
       }
       return passedBy ? { ok: true, reason: `verified: ${passedBy}` } : { ok: false, reason: firstFailure! };
-    }, deps.signal));
+    }));
   }
 
   // Attestations.
@@ -213,9 +212,9 @@ async function run(
     const type = att.type;
     const sets: SetVerdict[] = [];
     for (const set of att.attestors) {
-      sets.push(await evaluateSet(set, async (entry) => {
+      sets.push(decideWith(set, (entry) => {
         const repo = entry.repository ?? imageRepository;
-        const found = await discoverIn(repo);
+        const found = discoverIn(repo);
         const candidates: (LegacyObject | BundleObject)[] = [
           ...found.attestations,
           ...found.bundles.filter((b) => b.predicateType !== COSIGN_SIGN_PREDICATE && b.content !== 'message-signature'),
@@ -252,16 +251,16 @@ async function run(
         }
         const via = statements.map((s) => `${s.source}${s.notes.length ? ` (${s.notes.join('; ')})` : ''}`).join(', ');
         return { ok: true, reason: `verified: ${via}${att.conditions.length ? ' (conditions hold)' : ''}` };
-      }, deps.signal));
+      }));
     }
     attestationVerdicts.push({ spec: att, sets, conditionNotes });
   }
 
   // Verdict and explanation.
   const allSets = [...signatureVerdicts, ...attestationVerdicts.flatMap((a) => a.sets)];
-  const verified = allSets.length > 0 && allSets.every((s) => s.ok);
-  const undecided = !verified && allSets.every((s) => s.ok || s.undecided) && allSets.some((s) => s.undecided);
   const conditionUndecided = attestationVerdicts.some((a) => a.conditionNotes.some((n) => n.includes('condition not evaluated')));
+  const verdict = decideEntry(allSets, conditionUndecided);
+  const verified = verdict === 'verified';
   const unchecked = allSets.flatMap(uncheckedOf);
 
   for (const v of signatureVerdicts) details.push(...describeSet(v, 'signatures'));
@@ -270,8 +269,7 @@ async function run(
     for (const v of a.sets) details.push(...describeSet(v, 'attestations').map((l) => `  ${l}`));
     details.push(...a.conditionNotes.map((n) => `  ${n}`));
   }
-  for (const [repo, p] of discovered) {
-    const d = await p;
+  for (const [repo, d] of material.byRepository) {
     const sigs = wanted.signatures ? `${d.signatures.length} signature layer(s)` : 'signatures not looked up (none required)';
     const atts = wanted.attestations ? `${d.attestations.length} attestation layer(s)` : 'attestations not looked up (none required)';
     details.push(`looked in ${repo}: ${sigs}, ${atts}, ${d.bundles.length} Sigstore bundle referrer(s) (referrers via ${d.referrersVia === 'api' ? 'the OCI referrers API' : d.referrersVia === 'tag-fallback' ? `the ${tagHint(digest, '')} fallback index` : 'neither the API nor a fallback index: none'})`);
@@ -288,7 +286,7 @@ async function run(
   return {
     image: request.image,
     digest,
-    verdict: verified ? 'verified' : undecided || conditionUndecided ? 'unsupported' : 'failed',
+    verdict,
     summary,
     details,
     findings: [...findings].map(([source, f]): SignatureFinding => ({
@@ -298,6 +296,11 @@ async function run(
     })),
     unchecked,
   };
+}
+
+/** Checks each leaf (synchronously, in Kyverno's order) and decides the set from the answers. */
+function decideWith(set: AttestorSet, check: (leaf: LeafAttestor) => LeafResult): SetVerdict {
+  return decideSet(set, new Map(leafAttestors(set).map((leaf) => [leaf, check(leaf)])));
 }
 
 function tagHint(digest: string, suffix: string): string {

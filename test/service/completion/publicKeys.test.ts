@@ -81,6 +81,16 @@ describe('completion of publicKeys from workspace *.pub files', () => {
     assert.equal(result, HEAD + '                    publicKeys: |\n' + PEM_LINES.map((l) => ' '.repeat(22) + l).join('\n') + '\n');
   });
 
+  it('offers keys for every public-key field the policy model lists (rekor.pubkey, IVP ctlog keys), not for look-alikes', async () => {
+    const rekor = await complete(HEAD + '                    rekor:\n                      pubkey: ^\n', fakeWorkspace(files));
+    assert.deepEqual(rekor.list.items.map((i) => i.label), ['cosign.pub']);
+    const ivp = 'apiVersion: policies.kyverno.io/v1\nkind: ImageValidatingPolicy\nspec:\n  attestors:\n    - name: a\n      cosign:\n        ctlog:\n          rekorPubKey: ^\n';
+    assert.deepEqual((await complete(ivp, fakeWorkspace(files))).list.items.map((i) => i.label), ['cosign.pub']);
+    // A condition's `key` holds no key material.
+    const condition = HEAD.replace(/ {10}attestors:[\s\S]*$/, '          attestations:\n            - conditions:\n                - all:\n                    - key: ^\n');
+    assert.ok(!(await complete(condition, fakeWorkspace(files))).list.items.some((i) => i.label === 'cosign.pub'));
+  });
+
   it('offers nothing for other fields or without a workspace', async () => {
     const other = await complete(HEAD + '                    kms: ^\n', fakeWorkspace(files));
     assert.deepEqual(other.list.items, []);

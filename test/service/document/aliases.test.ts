@@ -4,7 +4,8 @@ import { strict as assert } from 'node:assert';
 import { parseYamlFile, pairOf, scalarValue, seqItems, asMap, nodeAt } from '../../../server/src/service/document/yamlFile';
 import { reparseYamlFile } from '../../../server/src/service/document/incremental';
 import { aliasFacts, excessiveAliasing } from '../../../server/src/service/document/aliases';
-import { admissionAuditFlags, policyRules, verifyImagesEntries } from '../../../server/src/service/policy/kyvernoPolicy';
+import { policyRules, verifyImagesEntries } from '../../../server/src/service/policy/kyvernoPolicy';
+import { kyvernoModel } from '../../../server/src/service/policy/model';
 import { imageRuleMatches } from '../../../server/src/service/manifest/coverage';
 import { fixture, service, textAt, validate, withCode, yaml } from '../../support/service';
 
@@ -27,7 +28,8 @@ describe('document/aliases: YAML as Kubernetes reads it', () => {
     assert.equal(scalarValue(third.node, 'failureAction'), 'Enforce');
     assert.equal(seqItems(third.node.get('attestors', true)).length, 1);
     const rules = policyRules(doc);
-    assert.deepEqual(admissionAuditFlags(doc, rules[1]), [false], 'rule second enforces through the aliased entry');
+    const second = kyvernoModel(doc)!.rules.find((r) => r.view.index === rules[1].index)!;
+    assert.deepEqual(second.entries.map((e) => e.admissionAudit), [false], 'rule second enforces through the aliased entry');
   });
 
   it('applies `<<: *base` with the entry\'s own keys winning', () => {

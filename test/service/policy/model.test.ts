@@ -115,6 +115,47 @@ describe('policy model: Kyverno ClusterPolicy', () => {
     assert.deepEqual(model.regExps.map((s) => `${s.field}=${s.node.value}`), ['keyless.subjectRegExp=.*@acme.io']);
   });
 
+  it('knows the pod controllers autogen covers, and a namespaced Policy\'s namespace', () => {
+    assert.deepEqual(model.autogenControllers, ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'CronJob']);
+    const annotated = kyverno.replace('  name: signed\n', '  name: signed\n  annotations:\n    pod-policies.kyverno.io/autogen-controllers: Deployment,none\n');
+    assert.deepEqual(kyvernoModel(docOf(annotated))!.autogenControllers, ['Deployment']);
+    const namespaced = kyvernoModel(docOf(kyverno.replace('kind: ClusterPolicy', 'kind: Policy').replace('  name: signed\n', '  name: signed\n  namespace: team-a\n')))!;
+    assert.deepEqual([namespaced.namespaced, namespaced.namespace], [true, 'team-a']);
+  });
+
+  it('reads what each rule selects (match/exclude) and what limits it at admission', () => {
+    const text = yaml`
+      apiVersion: kyverno.io/v1
+      kind: ClusterPolicy
+      metadata: {name: p}
+      spec:
+        admission: false
+        rules:
+          - name: selective
+            match:
+              any:
+                - resources: {kinds: [Pod], namespaces: [prod-*], selector: {matchLabels: {app: web}}}
+                  subjects: [{kind: User, name: x}]
+            exclude:
+              all:
+                - resources: {namespaceSelector: {}, operations: [DELETE]}
+            preconditions: {all: []}
+            imageExtractors:
+              Task: [{path: /spec/image}]
+            verifyImages: [{imageReferences: ["*"]}]
+          - name: no-match
+            verifyImages: [{imageReferences: ["*"]}]
+    `;
+    const m = kyvernoModel(docOf(text))!;
+    const [rule] = m.rules;
+    const filter = rule.matchSelection!.any[0]!;
+    assert.deepEqual([filter.resources!.kinds, filter.resources!.namespaces, filter.resources!.selector!.matchLabels, filter.userInfo], [['Pod'], ['prod-*'], [['app', 'web']], ['subjects']]);
+    const exclusion = rule.excludeSelection!.all[0]!.resources!;
+    assert.deepEqual([exclusion.namespaceSelector, exclusion.operations], [true, ['DELETE']]);
+    assert.deepEqual([rule.hasPreconditions, rule.imageExtractorKinds, m.admission.value], [true, ['Task'], false]);
+    assert.equal(m.rules[1].matchSelection, undefined);
+  });
+
   it('has no legacy fields in kyverno.io/v2beta1', () => {
     const v2 = kyvernoModel(docOf(kyverno.replace('kyverno.io/v1', 'kyverno.io/v2beta1')))!;
     assert.deepEqual(v2.entries[0].legacy, { pairs: {} });
@@ -241,6 +282,30 @@ describe('verification plans read the policy model', () => {
     assert.deepEqual(both.plan.attestors.map((s) => s.path), ['p (converted)']);
     const subjectOnly = planFromEntry({ image: 'ghcr.io/b/*', subject: 'a@b.c' }, 'p');
     assert.ok(subjectOnly.ok && subjectOnly.plan.attestors.length === 0, 'Kyverno builds a keyless attestor only from issuer');
+  });
+
+  it('resolve aliases in attestors against their document, as the API server does', () => {
+    const text = yaml`
+      apiVersion: kyverno.io/v1
+      kind: ClusterPolicy
+      metadata: {name: p}
+      x-keys:
+        shared: &key "k8s://ns/cosign"
+      spec:
+        rules:
+          - name: r
+            verifyImages:
+              - imageReferences: ["*"]
+                attestors:
+                  - entries:
+                      - keys: {publicKeys: *key}
+    `;
+    const r = planFromPolicy('file:///p.yaml', text, 0, 0);
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    const leaf = r.plan.attestors[0].entries[0];
+    assert.equal(leaf.kind, 'unchecked');
+    assert.match((leaf as { reason: string }).reason, /k8s:\/\/ns\/cosign/, 'the alias was read as the anchored key reference');
   });
 
   it('take the same facts from a policy file as the other features', () => {

@@ -1,29 +1,29 @@
 // One line saying what a Kyverno verifyImages entry requires of an image's signatures, for hovers and
 // coverage listings: "keys (1 key)", "keyless subject=…, issuer=…", "2 of 3 attestors (…)".
-import { asMap, scalarValue, seqItems } from '../document/yamlFile';
-import type { VerifyImagesView } from '../policy/kyvernoPolicy';
+import { asMap, pairOf, scalarValue, seqItems } from '../document/yamlFile';
+import { child, KyvernoEntry } from '../policy/model';
 
 type MapNode = NonNullable<ReturnType<typeof asMap>>;
 
-export function attestorSummary(entry: VerifyImagesView): string {
+export function attestorSummary(entry: KyvernoEntry): string {
+  const node = entry.view.node;
   const parts: string[] = [];
-  const sets = seqItems(entry.node.get('attestors', true)).flatMap((s) => (asMap(s) ? [asMap(s)!] : []));
+  const sets = seqItems(child(node, 'attestors')).flatMap((s) => (asMap(s) ? [asMap(s)!] : []));
   if (sets.length > 0) parts.push(sets.map(setSummary).join(' and '));
-  const legacy = legacySummary(entry.node);
+  const legacy = legacySummary(entry);
   if (legacy) parts.push(legacy);
-  const attestations = seqItems(entry.node.get('attestations', true)).flatMap((a) => (asMap(a) ? [asMap(a)!] : []));
-  if (attestations.length > 0) {
-    const types = attestations.map((a) => text(scalarValue(a, 'type') ?? scalarValue(a, 'predicateType'))).filter((t) => t !== '');
-    const n = attestations.length;
+  if (entry.attestations.length > 0) {
+    const types = entry.attestations.map((a) => a.type?.value ?? '').filter((t) => t !== '');
+    const n = entry.attestations.length;
     parts.push(`${n} attestation${n === 1 ? '' : 's'}${types.length > 0 ? ` (${types.join(', ')})` : ''}`);
   }
-  const type = scalarValue(entry.node, 'type');
+  const type = scalarValue(node, 'type');
   const prefix = typeof type === 'string' && type !== 'Cosign' ? `${type}: ` : '';
   return prefix + (parts.length > 0 ? parts.join('; ') : 'no attestors');
 }
 
 function setSummary(set: MapNode): string {
-  const entries = seqItems(set.get('entries', true)).flatMap((e) => (asMap(e) ? [asMap(e)!] : []));
+  const entries = seqItems(child(set, 'entries')).flatMap((e) => (asMap(e) ? [asMap(e)!] : []));
   const described = entries.map(entrySummary);
   if (described.length === 0) return 'an empty attestor set';
   if (described.length === 1) return described[0];
@@ -33,13 +33,13 @@ function setSummary(set: MapNode): string {
 }
 
 function entrySummary(entry: MapNode): string {
-  const keys = asMap(entry.get('keys', true));
+  const keys = asMap(child(entry, 'keys'));
   if (keys) return keysSummary(keys);
-  const keyless = asMap(entry.get('keyless', true));
+  const keyless = asMap(child(entry, 'keyless'));
   if (keyless) return keylessSummary(keyless);
-  const certificates = asMap(entry.get('certificates', true));
-  if (certificates) return certificates.has('certChain') ? 'certificate with chain' : 'certificate';
-  const nested = asMap(entry.get('attestor', true));
+  const certificates = asMap(child(entry, 'certificates'));
+  if (certificates) return pairOf(certificates, 'certChain') ? 'certificate with chain' : 'certificate';
+  const nested = asMap(child(entry, 'attestor'));
   if (nested) return `nested: ${setSummary(nested)}`;
   return 'unknown attestor';
 }
@@ -54,7 +54,7 @@ function keysSummary(keys: MapNode): string {
   }
   const kms = scalarValue(keys, 'kms');
   if (typeof kms === 'string') return `keys (KMS ${kms})`;
-  const secret = asMap(keys.get('secret', true));
+  const secret = asMap(child(keys, 'secret'));
   if (secret) return `keys (secret ${text(scalarValue(secret, 'namespace'))}/${text(scalarValue(secret, 'name'))})`;
   return 'keys (none given)';
 }
@@ -70,15 +70,15 @@ function keylessSummary(keyless: MapNode): string {
   return `keyless ${identity('subject')}, ${identity('issuer')}`;
 }
 
-/** The pre-1.7 top-level `key` / `subject`+`issuer` fields Kyverno still converts into one attestor. */
-function legacySummary(entry: MapNode): string | undefined {
-  const key: unknown = scalarValue(entry, 'key');
-  if (typeof key === 'string') {
-    const pems = key.match(/-----BEGIN PUBLIC KEY-----/g)?.length ?? 0;
+/** The attestor Kyverno's Convert() builds from the pre-1.7 top-level `key` / `issuer`+`subject` fields. */
+function legacySummary(entry: KyvernoEntry): string | undefined {
+  const node = entry.view.node;
+  if (entry.legacy.converts === 'keys') {
+    const pems = String(scalarValue(node, 'key')).match(/-----BEGIN PUBLIC KEY-----/g)?.length ?? 0;
     return `keys (${pems || 1} key${pems > 1 ? 's' : ''}, deprecated \`key\` field)`;
   }
-  if (entry.has('issuer') || entry.has('subject')) {
-    return `keyless subject=${text(scalarValue(entry, 'subject')) || 'any'}, issuer=${text(scalarValue(entry, 'issuer')) || 'any'} (deprecated fields)`;
+  if (entry.legacy.converts === 'keyless') {
+    return `keyless subject=${text(scalarValue(node, 'subject')) || 'any'}, issuer=${text(scalarValue(node, 'issuer')) || 'any'} (deprecated fields)`;
   }
   return undefined;
 }

@@ -5,7 +5,7 @@ import { isMap, isScalar, isSeq, Node, Scalar } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
 import { asMap, mapItems, nodeAt, scalarValue, seqItems } from '../document/yamlFile';
 import { policyRules, PolicyRuleView, VerifyImagesView } from '../policy/kyvernoPolicy';
-import { ImageMatcher, kyvernoModel, ruleModel } from '../policy/model';
+import { ImageMatcher, KyvernoEntry, kyvernoModel, ruleModel } from '../policy/model';
 import { kyvernoNormalize, KyvernoNormalizeOptions, wildcardMatch } from '../image/wildcard';
 import type { ContainerList, ImageOccurrence } from './images';
 import { podSpecPath } from './images';
@@ -171,6 +171,8 @@ export interface EntryModel {
   policy: YamlDoc;
   policyName?: string;
   view: VerifyImagesView;
+  /** The entry's facts in the policy model. */
+  model: KyvernoEntry;
   /** `imageReferences` then the deprecated `image`. */
   imagePatterns: PatternRef[];
   skipPatterns: PatternRef[];
@@ -239,6 +241,7 @@ export class CoverageModel {
           policy,
           policyName: model.name,
           view: entry.view,
+          model: entry,
           imagePatterns: entry.imageReferences.map(patternRef),
           skipPatterns: entry.skipImageReferences.map(patternRef),
         });
@@ -315,7 +318,7 @@ export class CoverageModel {
   attestors(entry: EntryModel): string {
     let summary = this.attestorCache.get(entry);
     if (summary === undefined) {
-      summary = attestorSummary(entry.view);
+      summary = attestorSummary(entry.model);
       this.attestorCache.set(entry, summary);
     }
     return summary;

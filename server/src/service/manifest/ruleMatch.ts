@@ -1,11 +1,22 @@
 // Whether a Kyverno rule's `match`/`exclude` selects a given workload, evaluated statically. What cannot be
 // known from the files (who applies the resource, namespace labels) makes the answer "maybe", with a
 // caveat that says why, instead of a guess.
-import { isMap, isScalar, Node } from 'yaml';
+import { isScalar, Node } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
-import { asMap, mapItems, scalarValue, seqItems } from '../document/yamlFile';
+import { mapItems } from '../document/yamlFile';
 import type { PolicyRuleView } from '../policy/kyvernoPolicy';
-import { policyRules } from '../policy/kyvernoPolicy';
+import { KyvernoRule, kyvernoModel, ruleModel } from '../policy/model';
+import type { LabelSelector, ResourceDescription, ResourceFilter, Selection } from '../policy/selection';
+import { AUTOGEN_ANNOTATION, canAutogen, computeAutogenControllers, parseKindSelector, POD_CONTROLLERS, stringList } from '../policy/autogen';
+import type { KindSelector } from '../policy/autogen';
+
+export { AUTOGEN_ANNOTATION, canAutogen, parseKindSelector, POD_CONTROLLERS, stringList };
+export type { KindSelector };
+
+/** Pod controllers Kyverno generates rules for (the policy model's answer). */
+export function autogenControllers(policy: YamlDoc): string[] {
+  return [...(kyvernoModel(policy)?.autogenControllers ?? computeAutogenControllers(policy))];
+}
 import { wildcardMatch } from '../image/wildcard';
 
 export type Tri = 'yes' | 'no' | 'maybe';
@@ -42,8 +53,6 @@ export interface RuleApplicability {
   caveats: string[];
 }
 
-export const POD_CONTROLLERS = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'CronJob'];
-export const AUTOGEN_ANNOTATION = 'pod-policies.kyverno.io/autogen-controllers';
 // Namespaces the Kyverno Helm chart's default `resourceFilters` tell Kyverno to ignore.
 const FILTERED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'kyverno'];
 
@@ -52,12 +61,14 @@ export function subjectNamespace(s: ResourceSubject): string {
 }
 
 /** Whether (and how) a rule of a ClusterPolicy/Policy applies to a workload. */
-export function ruleApplicability(policy: YamlDoc, rule: PolicyRuleView, subject: ResourceSubject): RuleApplicability {
+export function ruleApplicability(policy: YamlDoc, view: PolicyRuleView, subject: ResourceSubject): RuleApplicability {
+  const model = kyvernoModel(policy);
+  const rule = model && ruleModel(model, view);
   let caveats: string[] = [];
   const no = (via: MatchVia = 'direct'): RuleApplicability => ({ applies: 'no', via, caveats: [] });
 
   if (policy.kindName === 'Policy') {
-    const policyNs = metadataString(policy, 'namespace') ?? 'default';
+    const policyNs = model?.namespace ?? 'default';
     if (policyNs !== subjectNamespace(subject)) return no();
   }
 
@@ -69,7 +80,7 @@ export function ruleApplicability(policy: YamlDoc, rule: PolicyRuleView, subject
     const podCaveats: string[] = [];
     if (selects(rule, asPod, podCaveats, { kindsOnly: true }) === 'no') return no();
     caveats = [];
-    if (cachedAutogenControllers(policy).includes(subject.kind)) {
+    if (model?.autogenControllers.includes(subject.kind)) {
       via = 'autogen';
       effective = asPod;
     } else {
@@ -92,117 +103,47 @@ export function ruleApplicability(policy: YamlDoc, rule: PolicyRuleView, subject
     caveats.push(`Kyverno's default resourceFilters skip the "${ns}" namespace`);
     applies = and(applies, 'maybe');
   }
-  if (rule.node.get('preconditions', true) !== undefined) {
+  if (rule?.hasPreconditions) {
     caveats.push('the rule has preconditions, evaluated at admission');
     applies = and(applies, 'maybe');
   }
-  const spec = asMap(asMap(policy.doc.contents)?.get('spec', true));
-  if (scalarValue(spec, 'admission') === false) {
+  if (model?.admission.value === false) {
     caveats.push('spec.admission is false: the rule does not run when resources are applied');
     applies = and(applies, 'maybe');
   }
-  const extractors = asMap(rule.node.get('imageExtractors', true));
-  if (extractors && extractors.has(effective.kind)) {
+  if (rule?.imageExtractorKinds.includes(effective.kind)) {
     caveats.push(`imageExtractors for ${effective.kind} replace Kyverno's built-in image extraction`);
     applies = and(applies, 'maybe');
   }
   return { applies, via, caveats: unique(caveats) };
 }
 
-/** Pod controllers Kyverno generates rules for, from the policy's shape and its autogen annotation. */
-export function autogenControllers(policy: YamlDoc): string[] {
-  return [...cachedAutogenControllers(policy)];
-}
-
-// Asked once per rule and workload; parsed trees are never mutated, so the answer is cached per document.
-function cachedAutogenControllers(policy: YamlDoc): readonly string[] {
-  let controllers = autogenCache.get(policy.doc);
-  if (!controllers) {
-    controllers = computeAutogenControllers(policy);
-    autogenCache.set(policy.doc, controllers);
-  }
-  return controllers;
-}
-
-const autogenCache = new WeakMap<YamlDoc['doc'], readonly string[]>();
-
-function computeAutogenControllers(policy: YamlDoc): string[] {
-  if (!canAutogen(policy)) return [];
-  const annotation = asMap(asMap(asMap(policy.doc.contents)?.get('metadata', true))?.get('annotations', true));
-  const value = scalarValue(annotation, AUTOGEN_ANNOTATION);
-  if (typeof value !== 'string') return POD_CONTROLLERS;
-  return value.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none');
-}
-
-/**
- * Kyverno's CanAutoGen: every rule's resource descriptions must avoid names, selectors and annotations and
- * must not mix Pod with other kinds; some rule must name Pod or a controller; no generate or JSON6902 patches.
- */
-export function canAutogen(policy: YamlDoc): boolean {
-  let needed = false;
-  for (const rule of policyRules(policy)) {
-    if (rule.node.has('generate')) return false;
-    const mutate = asMap(rule.node.get('mutate', true));
-    if (mutate?.has('patchesJson6902')) return false;
-    if (seqItems(mutate?.get('foreach', true)).some((f) => asMap(f)?.has('patchesJson6902'))) return false;
-    for (const block of [rule.node.get('match', true), rule.node.get('exclude', true)]) {
-      for (const description of resourceDescriptions(block)) {
-        if (['name', 'names', 'selector', 'annotations'].some((k) => description.has(k))) return false;
-        const kinds = stringList(description.get('kinds', true));
-        if (kinds.length > 1 && kinds.some((k) => parseKindSelector(k).kind === 'Pod')) return false;
-        if (kinds.some((k) => k === 'Pod' || POD_CONTROLLERS.includes(k))) needed = true;
-      }
-    }
-  }
-  return needed;
-}
-
-type MapNode = NonNullable<ReturnType<typeof asMap>>;
-
-function resourceDescriptions(block: unknown): MapNode[] {
-  const m = asMap(block);
-  if (!m) return [];
-  const out: MapNode[] = [];
-  const legacy = asMap(m.get('resources', true));
-  if (legacy) out.push(legacy);
-  for (const key of ['any', 'all']) {
-    for (const f of seqItems(m.get(key, true))) {
-      const r = asMap(asMap(f)?.get('resources', true));
-      if (r) out.push(r);
-    }
-  }
-  return out;
-}
-
 interface SelectOptions { kindsOnly?: boolean }
 
-function selects(rule: PolicyRuleView, subject: ResourceSubject, caveats: string[], options: SelectOptions = {}): Tri {
-  const match = asMap(rule.node.get('match', true));
+function selects(rule: KyvernoRule | undefined, subject: ResourceSubject, caveats: string[], options: SelectOptions = {}): Tri {
+  const match = rule?.matchSelection;
   if (!match) return 'no';
   return block(match, subject, caveats, options, false);
 }
 
-function excludes(rule: PolicyRuleView, subject: ResourceSubject, caveats: string[]): Tri {
-  const exclude = asMap(rule.node.get('exclude', true));
+function excludes(rule: KyvernoRule | undefined, subject: ResourceSubject, caveats: string[]): Tri {
+  const exclude = rule?.excludeSelection;
   return exclude ? block(exclude, subject, caveats, {}, true) : 'no';
 }
 
 /** A match/exclude block: `any` (OR), `all` (AND), or the legacy single filter. */
-function block(m: MapNode, subject: ResourceSubject, caveats: string[], options: SelectOptions, isExclude: boolean): Tri {
-  const any = seqItems(m.get('any', true));
-  const all = seqItems(m.get('all', true));
-  if (any.length > 0) return or(...any.map((f) => filter(asMap(f), subject, caveats, options, isExclude)));
-  if (all.length > 0) return and(...all.map((f) => filter(asMap(f), subject, caveats, options, isExclude)));
-  return filter(m, subject, caveats, options, isExclude);
+function block(m: Selection, subject: ResourceSubject, caveats: string[], options: SelectOptions, isExclude: boolean): Tri {
+  if (m.any.length > 0) return or(...m.any.map((f) => filter(f, subject, caveats, options, isExclude)));
+  if (m.all.length > 0) return and(...m.all.map((f) => filter(f, subject, caveats, options, isExclude)));
+  return filter(m.self, subject, caveats, options, isExclude);
 }
 
 /** One ResourceFilter: `resources` plus the user-info fields. Every field present must match. */
-function filter(f: MapNode | undefined, subject: ResourceSubject, caveats: string[], options: SelectOptions, isExclude: boolean): Tri {
+function filter(f: ResourceFilter | undefined, subject: ResourceSubject, caveats: string[], options: SelectOptions, isExclude: boolean): Tri {
   if (!f) return 'no';
-  const resources = asMap(f.get('resources', true));
-  const userInfo = ['subjects', 'roles', 'clusterRoles'].filter((k) => seqItems(f.get(k, true)).length > 0);
+  const { resources, userInfo } = f;
   // An exclude with nothing in it excludes nothing.
-  if (isExclude && (!resources || resources.items.length === 0) && userInfo.length === 0) return 'no';
+  if (isExclude && (!resources || resources.empty) && userInfo.length === 0) return 'no';
   const results: Tri[] = [];
   if (resources) results.push(description(resources, subject, caveats, options));
   if (!options.kindsOnly && userInfo.length > 0) {
@@ -212,56 +153,41 @@ function filter(f: MapNode | undefined, subject: ResourceSubject, caveats: strin
   return results.length > 0 ? and(...results) : isExclude ? 'no' : 'yes';
 }
 
-function description(d: MapNode, subject: ResourceSubject, caveats: string[], options: SelectOptions): Tri {
+function description(d: ResourceDescription, subject: ResourceSubject, caveats: string[], options: SelectOptions): Tri {
   const results: Tri[] = [];
-  const kinds = stringList(d.get('kinds', true));
-  if (kinds.length > 0) results.push(kinds.some((k) => kindMatches(k, subject)) ? 'yes' : 'no');
+  if (d.kinds.length > 0) results.push(d.kinds.some((k) => kindMatches(k, subject)) ? 'yes' : 'no');
   if (options.kindsOnly) return and(...results);
 
-  const name = scalarValue(d, 'name');
-  const names = [...(typeof name === 'string' ? [name] : []), ...stringList(d.get('names', true))];
-  if (names.length > 0) {
+  if (d.names.length > 0) {
     if (subject.name === undefined) {
       caveats.push('the rule selects by name, which is not known here');
       results.push('maybe');
     } else {
-      results.push(names.some((n) => wildcardMatch(n, subject.name!)) ? 'yes' : 'no');
+      results.push(d.names.some((n) => wildcardMatch(n, subject.name!)) ? 'yes' : 'no');
     }
   }
-  const namespaces = stringList(d.get('namespaces', true));
-  if (namespaces.length > 0) results.push(namespaces.some((n) => wildcardMatch(n, subjectNamespace(subject))) ? 'yes' : 'no');
+  if (d.namespaces.length > 0) results.push(d.namespaces.some((n) => wildcardMatch(n, subjectNamespace(subject))) ? 'yes' : 'no');
 
-  const annotations = mapItems(d.get('annotations', true));
-  if (annotations.length > 0) {
-    results.push(and(...annotations.map((p) => {
-      const key = String(p.key.value);
-      const value = isScalar(p.value) ? String(p.value.value) : '';
-      return Object.entries(subject.annotations ?? {}).some(([k, v]) => wildcardMatch(key, k) && wildcardMatch(value, v)) ? 'yes' : 'no';
-    })));
+  if (d.annotations.length > 0) {
+    results.push(and(...d.annotations.map(([key, value]) =>
+      Object.entries(subject.annotations ?? {}).some(([k, v]) => wildcardMatch(key, k) && wildcardMatch(value, v)) ? 'yes' : 'no')));
   }
-  const selector = d.get('selector', true);
-  if (isMap(selector)) results.push(labelSelector(selector as MapNode, subject.labels ?? {}, caveats));
-  if (d.get('namespaceSelector', true) !== undefined) {
+  if (d.selector) results.push(labelSelector(d.selector, subject.labels ?? {}, caveats));
+  if (d.namespaceSelector) {
     caveats.push('the rule selects namespaces by label (namespaceSelector), which cannot be evaluated from the files');
     results.push('maybe');
   }
-  const operations = stringList(d.get('operations', true));
-  if (operations.length > 0 && !operations.some((o) => o === 'CREATE' || o === 'UPDATE')) results.push('no');
+  if (d.operations.length > 0 && !d.operations.some((o) => o === 'CREATE' || o === 'UPDATE')) results.push('no');
   return and(...results);
 }
 
 /** A Kubernetes label selector; Kyverno also allows wildcards in matchLabels keys and values. */
-function labelSelector(selector: MapNode, labels: Record<string, string>, caveats: string[]): Tri {
+function labelSelector(selector: LabelSelector, labels: Record<string, string>, caveats: string[]): Tri {
   const results: Tri[] = [];
-  for (const p of mapItems(selector.get('matchLabels', true))) {
-    const key = String(p.key.value);
-    const value = isScalar(p.value) ? String(p.value.value) : '';
+  for (const [key, value] of selector.matchLabels) {
     results.push(Object.entries(labels).some(([k, v]) => wildcardMatch(key, k) && wildcardMatch(value, v)) ? 'yes' : 'no');
   }
-  for (const e of seqItems(selector.get('matchExpressions', true))) {
-    const key = scalarValue(e, 'key');
-    const operator = scalarValue(e, 'operator');
-    const values = stringList(asMap(e)?.get('values', true));
+  for (const { key, operator, values } of selector.matchExpressions) {
     if (typeof key !== 'string') continue;
     const has = Object.prototype.hasOwnProperty.call(labels, key);
     switch (operator) {
@@ -277,24 +203,6 @@ function labelSelector(selector: MapNode, labels: Record<string, string>, caveat
   return and(...results);
 }
 
-export interface KindSelector { group?: string; version?: string; kind: string; subresource?: string }
-
-/** Kyverno kind selectors: `Pod`, `v1/Pod`, `apps/v1/Deployment`, `apps/*\/Deployment`, `Pod/exec`. */
-export function parseKindSelector(selector: string): KindSelector {
-  const parts = selector.split('/');
-  let kindAt = parts.length - 1;
-  for (let i = parts.length - 1; i >= 0; i--) {
-    if (/^[A-Z*]/.test(parts[i])) { kindAt = i; break; }
-  }
-  const before = parts.slice(0, kindAt);
-  const after = parts.slice(kindAt + 1);
-  const out: KindSelector = { kind: parts[kindAt] };
-  if (before.length === 1) out.version = before[0];
-  if (before.length >= 2) { out.group = before.slice(0, -1).join('/'); out.version = before[before.length - 1]; }
-  if (after.length > 0) out.subresource = after.join('/');
-  return out;
-}
-
 function kindMatches(selector: string, subject: ResourceSubject): boolean {
   const k = parseKindSelector(selector);
   if (k.subresource !== undefined) return false;
@@ -306,15 +214,6 @@ function kindMatches(selector: string, subject: ResourceSubject): boolean {
   if (k.version !== undefined && !wildcardMatch(k.version, version)) return false;
   if (k.group !== undefined && !wildcardMatch(k.group, group)) return false;
   return true;
-}
-
-export function stringList(node: unknown): string[] {
-  return seqItems(node).flatMap((n) => (isScalar(n) && typeof n.value === 'string' ? [n.value] : []));
-}
-
-export function metadataString(doc: YamlDoc, key: string): string | undefined {
-  const v = scalarValue(asMap(asMap(doc.doc.contents)?.get('metadata', true)), key);
-  return typeof v === 'string' ? v : undefined;
 }
 
 export function stringMap(node: Node | null | undefined): Record<string, string> {

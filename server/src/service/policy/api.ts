@@ -1,6 +1,7 @@
 // The policy model as code outside the language service (verification, the CLI) may read it: the one entry
 // point the layering test lets `verify/` import from `service/`, so the service's internals stay free to move.
 import type { Node } from 'yaml';
+import type { YamlDoc } from '../document/yamlFile';
 
 export { parseYamlFile } from '../document/yamlFile';
 export type { YamlDoc, YamlFile } from '../document/yamlFile';
@@ -11,7 +12,10 @@ export type {
 export { kyvernoEntryMatch, matcherAccepts } from './match';
 export type { KyvernoImageMatch } from './match';
 
-/** A model node as plain data (maps to objects, sequences to arrays), for code that works on the CRD's JSON shape. */
-export function plainValue(node: Node | null | undefined): unknown {
-  return node ? node.toJSON() : undefined;
+/**
+ * A model node as plain data (maps to objects, sequences to arrays), for code that works on the CRD's JSON shape.
+ * Aliases resolve against the node's document (a `*key` holds the anchored value, as the API server sees it).
+ */
+export function plainValue(node: Node | null | undefined, doc: YamlDoc): unknown {
+  return node ? node.toJS(doc.doc, { maxAliasCount: 100 }) : undefined;
 }

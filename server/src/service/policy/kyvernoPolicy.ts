@@ -1,5 +1,5 @@
-// A navigable view of a Kyverno ClusterPolicy/Policy document: rules, verifyImages entries, attestor sets,
-// and the failure action Kyverno would use, each with the YAML node it came from.
+// A navigable view of a Kyverno ClusterPolicy/Policy document: rules, verifyImages entries and attestor sets,
+// each with the YAML node it came from. The policy model (model.ts) is built on these views.
 import { isMap, isScalar, isSeq, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
 import { asMap, pairOf, scalarValue, seqItems } from '../document/yamlFile';
@@ -127,42 +127,6 @@ function computeAttestorSets(entryNode: YAMLMap<Scalar, Node | null>): AttestorS
 /** Every attestor entry of a verifyImages entry, wherever it is nested. */
 export function attestorEntries(entry: VerifyImagesView): { node: YAMLMap<Scalar, Node | null>; path: Path }[] {
   return attestorSets(entry).flatMap((s) => s.entries);
-}
-
-const isEnforce = (v: unknown) => v === 'Enforce' || v === 'enforce';
-
-/** `spec.validationFailureAction` as Kyverno sees it after CRD defaulting (Audit when absent). */
-export function specFailureAction(doc: YamlDoc): { value: 'Audit' | 'Enforce'; explicit: boolean } {
-  const v = scalarValue(specOf(doc), 'validationFailureAction');
-  return { value: isEnforce(v) ? 'Enforce' : 'Audit', explicit: v !== undefined };
-}
-
-/**
- * Whether Kyverno validates each verifyImages entry of a rule as Audit, reproducing its carry-over:
- * an entry without `failureAction` inherits the value the previous entry set (pkg/validation/policy/validate.go).
- */
-export function admissionAuditFlags(doc: YamlDoc, rule: PolicyRuleView): boolean[] {
-  let audit = specFailureAction(doc).value === 'Audit';
-  return seqItems(child(rule.node, 'verifyImages')).map((node) => {
-    const fa = scalarValue(node, 'failureAction');
-    if (fa !== undefined) audit = !isEnforce(fa);
-    return audit;
-  });
-}
-
-/** The action a rule runs with: Enforce if any entry enforces, else the first entry's, else the spec's. */
-export function effectiveRuleAction(doc: YamlDoc, rule: PolicyRuleView): 'Audit' | 'Enforce' {
-  const actions = seqItems(child(rule.node, 'verifyImages')).map((n) => scalarValue(n, 'failureAction'));
-  if (actions.some(isEnforce)) return 'Enforce';
-  const first = actions.find((a) => a !== undefined);
-  if (first !== undefined) return isEnforce(first) ? 'Enforce' : 'Audit';
-  return specFailureAction(doc).value;
-}
-
-/** A boolean field with its CRD default applied. */
-export function boolWithDefault(map: unknown, key: string, dflt: boolean): boolean {
-  const v = scalarValue(map, key);
-  return typeof v === 'boolean' ? v : dflt;
 }
 
 export { pairOf, isScalar, isSeq };

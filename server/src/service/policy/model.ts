@@ -7,11 +7,21 @@
 // reaches every feature at once.
 import { isScalar, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { YamlDoc } from '../document/yamlFile';
-import { asMap, pairOf, scalarValue, seqItems } from '../document/yamlFile';
+import { asMap, mapItems, pairOf, scalarValue, seqItems } from '../document/yamlFile';
 import {
-  attestorSets, attestorSetsOf, AttestorSetView, child, effectiveRuleAction, Path, policyRules, PolicyRuleView, specFailureAction, specOf,
+  attestorSets, attestorSetsOf, AttestorSetView, Path, policyRules, PolicyRuleView, specOf,
   verifyImagesEntries, VerifyImagesView,
 } from './kyvernoPolicy';
+import { computeAutogenControllers } from './autogen';
+import { KYVERNO_ENTRY_FIELDS, MATERIAL_FIELDS, SiteCollector } from './materials';
+import { boolFact, child, childMap, matchers, metadataName, metadataString, stringFact } from './read';
+import { buildIvp } from './imageValidatingPolicyModel';
+import { buildCip } from './clusterImagePolicyModel';
+import { Selection, selectionOf } from './selection';
+
+export { child };
+
+export { materialFieldAt } from './materials';
 
 type MapNode = YAMLMap<Scalar, Node | null>;
 export type StringScalar = Scalar & { value: string };
@@ -78,6 +88,8 @@ export interface KyvernoAttestation {
 }
 
 export interface KyvernoEntry {
+  /** The policy document the entry belongs to. */
+  doc: YamlDoc;
   view: VerifyImagesView;
   rule: PolicyRuleView;
   verifierType: Fact<'Cosign' | 'SigstoreBundle' | 'Notary'>;
@@ -112,6 +124,13 @@ export interface KyvernoRule {
   validateFailureAction?: Fact<FailureAction>;
   match?: MapNode;
   exclude?: MapNode;
+  /** What `match` and `exclude` select, read into facts. */
+  matchSelection?: Selection;
+  excludeSelection?: Selection;
+  /** `preconditions` is written (evaluated at admission only). */
+  hasPreconditions: boolean;
+  /** The resource kinds `imageExtractors` replaces Kyverno's built-in image extraction for. */
+  imageExtractorKinds: string[];
   /** `validate.manifests.attestors`: the keys that must have signed the resource's manifest. */
   manifestAttestorSets: AttestorSetView[];
 }
@@ -128,8 +147,14 @@ export interface KyvernoPolicyModel {
   name?: string;
   /** `Policy` (namespaced) rather than `ClusterPolicy`. */
   namespaced: boolean;
+  /** `metadata.namespace` (a namespaced Policy only acts in its own namespace). */
+  namespace?: string;
+  /** Pod controllers Kyverno generates rules for from Pod rules (autogen), after the autogen annotation. */
+  autogenControllers: readonly string[];
   /** `spec.validationFailureAction` after CRD defaulting (Audit). */
   specAction: Fact<FailureAction>;
+  /** `spec.admission` (CRD default true): false means the rules do not run when resources are applied. */
+  admission: Fact<boolean>;
   /** The deprecated `spec.validationFailureActionOverrides`. */
   overrides: ActionOverride[];
   rules: KyvernoRule[];
@@ -214,46 +239,22 @@ function buildModel(doc: YamlDoc): PolicyModel | undefined {
   return undefined;
 }
 
-export { child };
-
-function childMap(map: unknown, ...path: string[]): MapNode | undefined {
-  let current: unknown = map;
-  for (const step of path) current = asMap(child(current, step));
-  return asMap(current);
-}
-
-function stringPair(map: unknown, key: string): Pair<Scalar, Scalar> | undefined {
-  const pair = pairOf(map, key);
-  return pair && isScalar(pair.value) && typeof pair.value.value === 'string' ? (pair as Pair<Scalar, Scalar>) : undefined;
-}
-
-function stringFact(map: unknown, key: string): Fact<string> | undefined {
-  const pair = stringPair(map, key);
-  return pair ? { value: pair.value!.value as string, node: pair.value! } : undefined;
-}
-
-function boolFact(map: unknown, key: string, dflt: boolean): Fact<boolean> {
-  const node = child(map, key);
-  return isScalar(node) && typeof node.value === 'boolean' ? { value: node.value, node } : { value: dflt };
-}
-
-function metadataName(doc: YamlDoc): string | undefined {
-  const name = scalarValue(childMap(doc.doc.contents, 'metadata'), 'name');
-  return typeof name === 'string' ? name : undefined;
-}
-
-/** A single string or a sequence of strings under `key`, as matchers. */
-function matchers(map: unknown, key: string, semantics: MatcherSemantics, legacy?: boolean): ImageMatcher[] {
-  const value = child(map, key);
-  const nodes = value === undefined ? [] : isScalar(value) ? [value] : seqItems(value);
-  const out: ImageMatcher[] = [];
-  for (const n of nodes) {
-    if (isScalar(n) && typeof n.value === 'string') out.push({ semantics, pattern: n.value, node: n as StringScalar, ...(legacy ? { legacy } : {}) });
-  }
-  return out;
-}
-
 const isEnforce = (v: unknown) => v === 'Enforce' || v === 'enforce';
+
+/** `spec.validationFailureAction` as Kyverno sees it after CRD defaulting (Audit when absent). */
+function specFailureAction(doc: YamlDoc): { value: 'Audit' | 'Enforce'; explicit: boolean } {
+  const v = scalarValue(specOf(doc), 'validationFailureAction');
+  return { value: isEnforce(v) ? 'Enforce' : 'Audit', explicit: v !== undefined };
+}
+
+/** The action a rule runs with: Enforce if any entry enforces, else the first entry's, else the spec's. */
+function effectiveRuleAction(doc: YamlDoc, rule: PolicyRuleView): 'Audit' | 'Enforce' {
+  const actions = seqItems(child(rule.node, 'verifyImages')).map((n) => scalarValue(n, 'failureAction'));
+  if (actions.some(isEnforce)) return 'Enforce';
+  const first = actions.find((a) => a !== undefined);
+  if (first !== undefined) return isEnforce(first) ? 'Enforce' : 'Audit';
+  return specFailureAction(doc).value;
+}
 
 /** A written failure action (any value but Enforce/enforce counts as Audit, as Kyverno's Audit() does). */
 function actionFact(node: Node | undefined): Fact<FailureAction> | undefined {
@@ -264,86 +265,6 @@ function actionFact(node: Node | undefined): Fact<FailureAction> | undefined {
 /** The model of the rule a view belongs to. */
 export function ruleModel(model: KyvernoPolicyModel, view: PolicyRuleView): KyvernoRule | undefined {
   return model.rules.find((r) => r.view === view);
-}
-
-/**
- * The fields that hold key or certificate material, relative to where they sit: a Kyverno attestor entry
- * (plus the deprecated top-level `key`/`roots` of a verifyImages entry), an ImageValidatingPolicy attestor,
- * a ClusterImagePolicy authority. Listed once: the sites, the hover and the completion all read it.
- */
-const MATERIAL_FIELDS: Record<PolicyModel['kind'], { kind: MaterialKind; path: string[] }[]> = {
-  'kyverno-policy': [
-    ...kyvernoAttestorFields('keys', [['public-key', 'publicKeys']]),
-    ...kyvernoAttestorFields('certificates', [['certificate', 'cert'], ['certificate', 'certChain']]),
-    ...kyvernoAttestorFields('keyless', [['certificate', 'roots']]),
-  ],
-  'image-validating-policy': [
-    { kind: 'public-key', path: ['cosign', 'key', 'data'] },
-    { kind: 'certificate', path: ['cosign', 'keyless', 'roots'] },
-    { kind: 'certificate', path: ['cosign', 'certificate', 'cert', 'value'] },
-    { kind: 'certificate', path: ['cosign', 'certificate', 'certChain', 'value'] },
-    { kind: 'public-key', path: ['cosign', 'ctlog', 'rekorPubKey'] },
-    { kind: 'public-key', path: ['cosign', 'ctlog', 'ctLogPubKey'] },
-    { kind: 'certificate', path: ['cosign', 'ctlog', 'tsaCertChain'] },
-    { kind: 'certificate', path: ['notary', 'certs', 'value'] },
-    { kind: 'certificate', path: ['notary', 'tsaCerts', 'value'] },
-  ],
-  'cluster-image-policy': [
-    { kind: 'public-key', path: ['key', 'data'] },
-    { kind: 'certificate', path: ['keyless', 'ca-cert', 'data'] },
-  ],
-};
-
-/** The deprecated material fields at the top of a kyverno.io/v1 verifyImages entry. */
-const KYVERNO_ENTRY_FIELDS: { kind: MaterialKind; path: string[] }[] = [
-  { kind: 'public-key', path: ['key'] },
-  { kind: 'certificate', path: ['roots'] },
-];
-
-/** An attestor type's own fields, then its Rekor / CT-log keys and TSA chain (shared by every Kyverno attestor type). */
-function kyvernoAttestorFields(type: string, own: [MaterialKind, string][]): { kind: MaterialKind; path: string[] }[] {
-  return [
-    ...own.map(([kind, key]) => ({ kind, path: [type, key] })),
-    { kind: 'public-key', path: [type, 'rekor', 'pubkey'] },
-    { kind: 'public-key', path: [type, 'ctlog', 'pubkey'] },
-    { kind: 'certificate', path: [type, 'ctlog', 'tsaCertChain'] },
-  ];
-}
-
-/**
- * Which material a field holds, from the path of its value in a policy document (for completion, which works
- * on text that may not parse yet). Undefined when the field holds none.
- */
-export function materialFieldAt(docKind: string, path: readonly (string | number)[]): MaterialKind | undefined {
-  const endsWith = (suffix: string[]) => suffix.length <= path.length && suffix.every((step, i) => path[path.length - suffix.length + i] === step);
-  if (docKind === 'kyverno-policy') {
-    const entryLevel = path.length >= 3 && path[path.length - 3] === 'verifyImages' && typeof path[path.length - 2] === 'number';
-    if (entryLevel) return KYVERNO_ENTRY_FIELDS.find((f) => endsWith(f.path))?.kind;
-    // Kyverno attestor entries sit in `entries` lists, at any nesting depth.
-    return MATERIAL_FIELDS['kyverno-policy'].find((f) => endsWith(f.path) && path[path.length - f.path.length - 2] === 'entries')?.kind;
-  }
-  const fields = MATERIAL_FIELDS[docKind as PolicyModel['kind']];
-  return fields?.find((f) => endsWith(f.path))?.kind;
-}
-
-class SiteCollector {
-  readonly materials: MaterialSite[] = [];
-  readonly regExps: RegExpSite[] = [];
-
-  /** Every field of `fields` present under `owner` as a string. */
-  materialsOf(owner: MapNode | undefined, fields: { kind: MaterialKind; path: string[] }[]): void {
-    for (const { kind, path } of fields) {
-      const pair = stringPair(childMap(owner, ...path.slice(0, -1)), path[path.length - 1]);
-      if (pair) this.materials.push({ kind, pair, node: pair.value as StringScalar, field: path.join('.') });
-    }
-  }
-
-  regExpsOf(map: MapNode | undefined, prefix: string): void {
-    for (const key of ['subjectRegExp', 'issuerRegExp']) {
-      const pair = stringPair(map, key);
-      if (pair) this.regExps.push({ node: pair.value as StringScalar, field: `${prefix}.${key}` });
-    }
-  }
 }
 
 function buildKyverno(doc: YamlDoc): KyvernoPolicyModel {
@@ -374,6 +295,10 @@ function buildKyverno(doc: YamlDoc): KyvernoPolicyModel {
       validateFailureAction: actionFact(child(childMap(view.node, 'validate'), 'failureAction')),
       match: childMap(view.node, 'match'),
       exclude: childMap(view.node, 'exclude'),
+      matchSelection: selectionOf(child(view.node, 'match')),
+      excludeSelection: selectionOf(child(view.node, 'exclude')),
+      hasPreconditions: pairOf(view.node, 'preconditions') !== undefined,
+      imageExtractorKinds: mapItems(child(view.node, 'imageExtractors')).map((p) => String(p.key.value)),
       manifestAttestorSets: manifests ? attestorSetsOf(manifests, [...view.path, 'validate', 'manifests']) : [],
     };
   });
@@ -390,7 +315,10 @@ function buildKyverno(doc: YamlDoc): KyvernoPolicyModel {
     doc,
     name: metadataName(doc),
     namespaced: doc.kindName === 'Policy',
+    namespace: metadataString(doc, 'namespace'),
+    autogenControllers: computeAutogenControllers(doc),
     specAction: { value: specAction.value, node: child(spec, 'validationFailureAction') },
+    admission: boolFact(spec, 'admission', true),
     overrides,
     rules,
     entries,
@@ -413,6 +341,7 @@ function buildEntry(doc: YamlDoc, view: VerifyImagesView, carried: { audit: bool
     return [{ node: a, index, path: [...view.path, 'attestations', index], type: stringFact(a, 'type') ?? stringFact(a, 'predicateType') }];
   });
   return {
+    doc,
     view,
     rule: view.rule,
     verifierType: { value: type as KyvernoEntry['verifierType']['value'], node: typeFact?.node },
@@ -457,73 +386,6 @@ function collectEntrySites(c: SiteCollector, entry: KyvernoEntry): void {
       c.regExpsOf(childMap(attestor.node, 'keyless'), 'keyless');
     }
   }
-}
-
-function buildIvp(doc: YamlDoc): ImageValidatingPolicyModel {
-  const spec = specOf(doc);
-  const sites = new SiteCollector();
-  const matchImageReferences: ImageMatcher[] = [];
-  for (const item of seqItems(child(spec, 'matchImageReferences'))) {
-    matchImageReferences.push(...matchers(item, 'glob', 'ivp-glob'), ...matchers(item, 'expression', 'ivp-cel'));
-  }
-  const attestors: IvpAttestor[] = [];
-  for (const item of seqItems(child(spec, 'attestors'))) {
-    const node = asMap(item);
-    if (!node) continue;
-    const name = scalarValue(node, 'name');
-    const cosign = childMap(node, 'cosign');
-    const notary = childMap(node, 'notary');
-    const method = (['key', 'keyless', 'certificate'] as const).find((m) => childMap(cosign, m));
-    attestors.push({ name: typeof name === 'string' ? name : undefined, kind: cosign ? 'cosign' : notary ? 'notary' : 'unknown', method, node });
-    sites.materialsOf(node, MATERIAL_FIELDS['image-validating-policy']);
-    for (const id of seqItems(child(childMap(cosign, 'keyless'), 'identities'))) sites.regExpsOf(asMap(id), 'cosign.keyless.identities[]');
-  }
-  const actionsNode = child(spec, 'validationActions');
-  const actions = seqItems(actionsNode).flatMap((n) => (isScalar(n) && typeof n.value === 'string' ? [n.value] : []));
-  // The image-verification defaults of `spec.validationConfigurations` (all true in the CRD).
-  const config = childMap(spec, 'validationConfigurations');
-  return {
-    kind: 'image-validating-policy',
-    doc,
-    name: metadataName(doc),
-    namespaced: doc.kindName?.startsWith('Namespaced') ?? false,
-    matchImageReferences,
-    attestors,
-    validationActions: { value: actions, node: actionsNode },
-    matchConstraints: childMap(spec, 'matchConstraints'),
-    mutateDigest: boolFact(config, 'mutateDigest', true),
-    verifyDigest: boolFact(config, 'verifyDigest', true),
-    required: boolFact(config, 'required', true),
-    materials: sites.materials,
-    regExps: sites.regExps,
-  };
-}
-
-function buildCip(doc: YamlDoc): ClusterImagePolicyModel {
-  const spec = specOf(doc);
-  const sites = new SiteCollector();
-  const images = seqItems(child(spec, 'images')).flatMap((item) => matchers(item, 'glob', 'cip-glob'));
-  const authorities: CipAuthority[] = [];
-  for (const item of seqItems(child(spec, 'authorities'))) {
-    const node = asMap(item);
-    if (!node) continue;
-    const name = scalarValue(node, 'name');
-    const kind = (['key', 'keyless', 'static'] as const).find((k) => child(node, k) !== undefined) ?? 'unknown';
-    authorities.push({ name: typeof name === 'string' ? name : undefined, kind, node });
-    sites.materialsOf(node, MATERIAL_FIELDS['cluster-image-policy']);
-    for (const id of seqItems(child(childMap(node, 'keyless'), 'identities'))) sites.regExpsOf(asMap(id), 'keyless.identities[]');
-  }
-  const mode = stringFact(spec, 'mode');
-  return {
-    kind: 'cluster-image-policy',
-    doc,
-    name: metadataName(doc),
-    images,
-    authorities,
-    mode: mode ? { value: mode.value === 'warn' ? 'warn' : 'enforce', node: mode.node } : { value: 'enforce' },
-    materials: sites.materials,
-    regExps: sites.regExps,
-  };
 }
 
 /** The material site whose value is `node`, if the node holds key or certificate material. */

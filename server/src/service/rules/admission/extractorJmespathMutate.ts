@@ -2,7 +2,7 @@ import { isScalar } from 'yaml';
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
 import { mapItems, pairOf, seqItems } from '../../document/yamlFile';
-import { boolWithDefault, policyRules } from '../../policy/kyvernoPolicy';
+import { child, kyvernoModel } from '../../policy/model';
 import { admissionChecked } from './facts';
 
 export const extractorJmespathMutate: Rule = {
@@ -18,10 +18,9 @@ export const extractorJmespathMutate: Rule = {
   appliesTo: ['kyverno-policy'],
   check(ctx) {
     if (!admissionChecked(ctx.doc)) return;
-    for (const rule of policyRules(ctx.doc)) {
-      const mutating = seqItems(rule.node.get('verifyImages', true)).some((e) => boolWithDefault(e, 'mutateDigest', true));
-      if (!mutating) continue;
-      for (const kind of mapItems(rule.node.get('imageExtractors', true))) {
+    for (const rule of kyvernoModel(ctx.doc)?.rules ?? []) {
+      if (!rule.entries.some((e) => e.mutateDigest.value)) continue;
+      for (const kind of mapItems(child(rule.view.node, 'imageExtractors'))) {
         for (const extractor of seqItems(kind.value)) {
           const jmes = pairOf(extractor, 'jmesPath');
           if (!jmes || !isScalar(jmes.value) || typeof jmes.value.value !== 'string' || jmes.value.value === '') continue;

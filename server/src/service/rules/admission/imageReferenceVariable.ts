@@ -1,9 +1,8 @@
-import { isScalar, Scalar } from 'yaml';
+import type { Scalar } from 'yaml';
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
-import { pairOf, seqItems } from '../../document/yamlFile';
-import { verifyImagesEntries } from '../../policy/kyvernoPolicy';
-import { admissionChecked, convertsDeprecatedFields, KYVERNO_VARIABLE as VARIABLE } from './facts';
+import { kyvernoModel } from '../../policy/model';
+import { admissionChecked, KYVERNO_VARIABLE as VARIABLE } from './facts';
 
 export const imageReferenceVariable: Rule = {
   id: 'policy-image-reference-variable',
@@ -18,12 +17,9 @@ export const imageReferenceVariable: Rule = {
   appliesTo: ['kyverno-policy'],
   check(ctx) {
     if (!admissionChecked(ctx.doc)) return;
-    for (const entry of verifyImagesEntries(ctx.doc)) {
-      const candidates: Scalar[] = seqItems(entry.node.get('imageReferences', true)).filter((n): n is Scalar => isScalar(n));
-      const image = pairOf(entry.node, 'image')?.value;
-      if (convertsDeprecatedFields(ctx.doc) && isScalar(image)) candidates.push(image);
-      for (const node of candidates) {
-        if (typeof node.value !== 'string') continue;
+    // The model's imageReferences are Kyverno's after Convert(): in kyverno.io/v1 they include the deprecated `image`.
+    for (const entry of kyvernoModel(ctx.doc)?.entries ?? []) {
+      for (const { node } of entry.imageReferences) {
         const m = VARIABLE.exec(node.value);
         if (!m) continue;
         ctx.report({

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
-import { verifyImagesEntries } from '../../policy/kyvernoPolicy';
+import { kyvernoModel } from '../../policy/model';
 import { hasWildcard } from '../../image/wildcard';
 import { hostPart, isAllWildcards, lookalikeExample, PUBLIC_REGISTRIES, quote, registryWildcard, skipPatterns, tighterPattern } from './imagePatterns';
 
@@ -38,7 +38,7 @@ export const broadSkip: Rule = {
   ].join(' '),
   appliesTo: ['kyverno-policy'],
   check(ctx) {
-    for (const entry of verifyImagesEntries(ctx.doc)) {
+    for (const entry of kyvernoModel(ctx.doc)?.entries ?? []) {
       for (const item of skipPatterns(entry)) {
         const why = broadness(item.value);
         if (why) ctx.report({ node: item.node, message: `skipImageReferences pattern ${quote(item.value)} ${why}.` });

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
-import { verifyImagesEntries } from '../../policy/kyvernoPolicy';
+import { kyvernoModel } from '../../policy/model';
 import { wildcardMatch } from '../../image/wildcard';
 import {
   isOperatorOperand, lookalikeExample, patternAlternatives, quote, registryWildcard, RegistryWildcard, selectingPatterns, skipPatterns,
@@ -48,7 +48,7 @@ export const evadableImageReference: Rule = {
   ].join(' '),
   appliesTo: ['kyverno-policy'],
   check(ctx) {
-    for (const entry of verifyImagesEntries(ctx.doc)) {
+    for (const entry of kyvernoModel(ctx.doc)?.entries ?? []) {
       for (const item of selectingPatterns(entry)) {
         const at = registryWildcard(item.value);
         if (!at || (at.kind === 'leading' && !namesRegistry(item.value))) continue;

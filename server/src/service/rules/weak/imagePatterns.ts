@@ -3,7 +3,8 @@
 import { isScalar, Node, Scalar } from 'yaml';
 import type { YamlDoc } from '../../document/yamlFile';
 import { asMap, mapItems, seqItems } from '../../document/yamlFile';
-import { policyRules, VerifyImagesView } from '../../policy/kyvernoPolicy';
+import { policyRules } from '../../policy/kyvernoPolicy';
+import type { KyvernoEntry } from '../../policy/model';
 import { kyvernoNormalize, wildcardMatch } from '../../image/wildcard';
 
 export interface PatternItem {
@@ -15,16 +16,13 @@ function stringItem(node: unknown): PatternItem | undefined {
   return isScalar(node) && typeof node.value === 'string' ? { node, value: node.value } : undefined;
 }
 
-/** The patterns Kyverno uses to select images for an entry: `imageReferences[]` plus the deprecated `image` (v1 `Convert()`). */
-export function selectingPatterns(entry: VerifyImagesView): PatternItem[] {
-  const out = seqItems(entry.node.get('imageReferences', true)).map(stringItem).filter((p): p is PatternItem => !!p);
-  const legacy = stringItem(entry.node.get('image', true));
-  if (legacy) out.push(legacy);
-  return out;
+/** The patterns Kyverno uses to select images for an entry: the model's `imageReferences`, after Convert(). */
+export function selectingPatterns(entry: KyvernoEntry): PatternItem[] {
+  return entry.imageReferences.map((m) => ({ node: m.node, value: m.pattern }));
 }
 
-export function skipPatterns(entry: VerifyImagesView): PatternItem[] {
-  return seqItems(entry.node.get('skipImageReferences', true)).map(stringItem).filter((p): p is PatternItem => !!p);
+export function skipPatterns(entry: KyvernoEntry): PatternItem[] {
+  return entry.skipImageReferences.map((m) => ({ node: m.node, value: m.pattern }));
 }
 
 /** Keys that hold an image value in a validate pattern; conditional/negation anchors do not allow anything. */

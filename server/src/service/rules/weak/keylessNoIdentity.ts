@@ -2,7 +2,8 @@ import { isScalar, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Rule, RuleContext } from '../rule';
 import { Severity } from '../../types';
 import { asMap, mapItems, pairOf, seqItems } from '../../document/yamlFile';
-import { attestorEntries, verifyImagesEntries } from '../../policy/kyvernoPolicy';
+import { attestorEntries, verifyImagesEntries, VerifyImagesView } from '../../policy/kyvernoPolicy';
+import { child, KyvernoEntry, kyvernoModel } from '../../policy/model';
 import { isAllWildcards, quote, scalarChild } from './imagePatterns';
 
 type Map = YAMLMap<Scalar, Node | null>;
@@ -82,15 +83,14 @@ export const keylessNoIdentity: Rule = {
         const keyless = asMap(pair?.value);
         if (pair && keyless) checkIdentity(ctx, keyless, pair, true);
       }
-      // Deprecated v1 fields: `issuer` (without `key`) becomes a keyless attestor with `subject` (Convert()).
-      const legacyIssuer = pairOf(entry.node, 'issuer');
-      const hasLegacyKey = !!stringNode(entry.node, 'key');
-      if (legacyIssuer && !hasLegacyKey && stringNode(entry.node, 'issuer')) checkIdentity(ctx, entry.node, legacyIssuer, false);
-      const legacyAttestor = hasLegacyKey || !!stringNode(entry.node, 'issuer');
-      if (legacyAttestor) continue;
-      for (const node of seqItems(entry.node.get('attestations', true))) {
+      // Deprecated v1 fields: Convert() turns `issuer` (without `key`) into a keyless attestor with `subject`,
+      // which it also adds to every attestation.
+      const legacy = modelEntry(ctx, entry)?.legacy;
+      if (legacy?.converts === 'keyless' && legacy.pairs.issuer) checkIdentity(ctx, entry.node, legacy.pairs.issuer as Pair<Scalar, Node | null>, false);
+      if (legacy?.converts) continue;
+      for (const node of seqItems(child(entry.node, 'attestations'))) {
         const attestation = asMap(node);
-        if (!attestation || seqItems(attestation.get('attestors', true)).length > 0) continue;
+        if (!attestation || seqItems(child(attestation, 'attestors')).length > 0) continue;
         const anchor = pairOf(attestation, 'attestors') ?? pairOf(attestation, 'type') ?? pairOf(attestation, 'predicateType') ?? mapItems(attestation)[0];
         if (!anchor) continue;
         ctx.report({
@@ -102,3 +102,7 @@ export const keylessNoIdentity: Rule = {
     }
   },
 };
+
+function modelEntry(ctx: RuleContext, view: VerifyImagesView): KyvernoEntry | undefined {
+  return kyvernoModel(ctx.doc)?.entries.find((e) => e.view === view);
+}

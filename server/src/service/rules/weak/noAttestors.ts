@@ -1,7 +1,7 @@
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
-import { mapItems, pairOf, scalarValue, seqItems } from '../../document/yamlFile';
-import { verifyImagesEntries } from '../../policy/kyvernoPolicy';
+import { mapItems, pairOf, seqItems } from '../../document/yamlFile';
+import { child, kyvernoModel } from '../../policy/model';
 
 export const noAttestors: Rule = {
   id: 'policy-no-attestors',
@@ -14,11 +14,11 @@ export const noAttestors: Rule = {
   ].join(' '),
   appliesTo: ['kyverno-policy'],
   check(ctx) {
-    for (const entry of verifyImagesEntries(ctx.doc)) {
-      const map = entry.node;
-      if (seqItems(map.get('attestors', true)).length > 0 || seqItems(map.get('attestations', true)).length > 0) continue;
+    for (const entry of kyvernoModel(ctx.doc)?.entries ?? []) {
+      const map = entry.view.node;
+      if (seqItems(child(map, 'attestors')).length > 0 || seqItems(child(map, 'attestations')).length > 0) continue;
       // The deprecated `key` / `issuer` fields become an attestor (v1 Convert()).
-      if (nonEmpty(scalarValue(map, 'key')) || nonEmpty(scalarValue(map, 'issuer'))) continue;
+      if (entry.legacy.converts) continue;
       const anchor = pairOf(map, 'imageReferences') ?? pairOf(map, 'image') ?? mapItems(map)[0];
       if (!anchor) continue;
       ctx.report({
@@ -29,7 +29,3 @@ export const noAttestors: Rule = {
     }
   },
 };
-
-function nonEmpty(v: unknown): boolean {
-  return typeof v === 'string' && v.trim() !== '';
-}

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
-import { verifyImagesEntries } from '../../policy/kyvernoPolicy';
+import { kyvernoModel } from '../../policy/model';
 import { wildcardMatch } from '../../image/wildcard';
 import { fillWildcards, quote, selectingPatterns } from './imagePatterns';
 import { neverMatchReason } from './referenceNeverMatches';
@@ -29,7 +29,7 @@ export const referenceMissesDigest: Rule = {
   ].join(' '),
   appliesTo: ['kyverno-policy'],
   check(ctx) {
-    for (const entry of verifyImagesEntries(ctx.doc)) {
+    for (const entry of kyvernoModel(ctx.doc)?.entries ?? []) {
       const patterns = selectingPatterns(entry);
       for (const item of patterns) {
         const repo = tagConstrainedRepository(item.value);

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule';
 import { Severity } from '../../types';
-import { verifyImagesEntries } from '../../policy/kyvernoPolicy';
+import { kyvernoModel } from '../../policy/model';
 import { hasWildcard, kyvernoImageInfo, wildcardMatch } from '../../image/wildcard';
 import { fillWildcards, hostPart, isAllWildcards, PatternItem, quote, selectingPatterns } from './imagePatterns';
 import { replaceValueFix, replacementData } from './fixes';
@@ -119,7 +119,7 @@ export const referenceNeverMatches: Rule = {
   ].join(' '),
   appliesTo: ['kyverno-policy'],
   check(ctx) {
-    for (const entry of verifyImagesEntries(ctx.doc)) {
+    for (const entry of kyvernoModel(ctx.doc)?.entries ?? []) {
       const patterns = selectingPatterns(entry);
       for (const item of patterns) {
         const found = neverMatchReason(item.value);
