@@ -25,6 +25,7 @@ const SUPPLY_CHAIN = {
   manifestFile: 'supply-chain/deploy.yaml',
   policyFile: 'supply-chain/check-images.yaml',
   keyFile: 'supply-chain/cosign.pub',
+  imageListFile: 'supply-chain/release-images.txt',
   policyName: 'check-images',
   ruleName: 'verify-signature',
   restrictPolicyName: 'restrict-registries',

@@ -10,5 +10,6 @@ import manifestHover from './manifestHover.journey.mjs';
 import verifyLens from './verifyLens.journey.mjs';
 import pinDigest from './pinDigest.journey.mjs';
 import verifyPalette from './verifyPalette.journey.mjs';
+import imageList from './imageList.journey.mjs';
 
-export const journeys = [problems, nonPolicy, hover, completion, quickFix, deprecationFix, manifestHover, verifyLens, pinDigest, verifyPalette];
+export const journeys = [problems, nonPolicy, hover, completion, quickFix, deprecationFix, manifestHover, verifyLens, pinDigest, verifyPalette, imageList];
