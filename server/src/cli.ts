@@ -22,6 +22,7 @@ import { toSarif } from './report/sarif';
 import { CLI_LIMITS, walkWorkspace, WalkReport } from './workspaceWalker';
 import { verifyBlobCommand } from './cli/verifyBlob';
 import { verifyImagesFromCommand } from './cli/imagesFrom';
+import { parseOptions } from './cli/options';
 
 const USAGE = `usage: image-trust check PATH... [--format text|json|sarif] [--docs-url URL]
        image-trust verify IMAGE (--key FILE | --policy FILE [--rule NAME]
@@ -267,26 +268,16 @@ function parseVerifyArgs(argv: string[]): VerifyArgs | string {
     },
   };
   valued['-a'] = valued['--annotation'];
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let inline: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    if (arg in valued) {
-      const v = inline ?? argv[++i];
-      if (v === undefined) return `${arg} needs a value`;
-      const err = valued[arg](v);
-      if (err) return err;
-    } else if (arg === '--insecure-ignore-tlog') a.ignoreTlog = true;
-    else if (arg === '--insecure-ignore-sct') a.ignoreSct = true;
-    else if (arg === '--allow-insecure-registry') a.allowInsecure = true;
-    else if (arg.startsWith('-')) return `unknown option "${arg}"`;
-    else if (a.image === undefined) a.image = arg;
-    else return `verify takes one IMAGE, got "${a.image}" and "${arg}"`;
-  }
+  const error = parseOptions(argv, {
+    valued,
+    flags: {
+      '--insecure-ignore-tlog': () => (a.ignoreTlog = true),
+      '--insecure-ignore-sct': () => (a.ignoreSct = true),
+      '--allow-insecure-registry': () => (a.allowInsecure = true),
+    },
+    positional: (arg) => (a.image === undefined ? void (a.image = arg) : `verify takes one IMAGE, got "${a.image}" and "${arg}"`),
+  });
+  if (error) return error;
   if (!a.image) return 'verify needs an IMAGE';
   const modes = [a.key !== undefined, a.policy !== undefined, !!(a.identity || a.identityRegexp || a.issuer || a.issuerRegexp)].filter(Boolean).length;
   if (modes !== 1) return 'verify needs exactly one of --key FILE, --policy FILE, or --certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp]';

@@ -8,6 +8,7 @@ import { parseImageReference } from '../service/image/reference';
 import { readImageList } from '../service/imageList/imageList';
 import type { VerifyOutcome, VerifySpec } from '../verify/api';
 import { verifyImage } from '../verify/verifyImage';
+import { parseOptions } from './options';
 
 export const IMAGES_FROM_USAGE = `usage: image-trust verify --images-from FILE (--key F | --certificate-identity[-regexp] X --certificate-oidc-issuer[-regexp] Y)
                           [--insecure-ignore-tlog] [--insecure-ignore-sct] [--trusted-root F]
@@ -62,25 +63,17 @@ export function parseImagesFromArgs(argv: string[]): Args | string {
       a.format = v;
     },
   };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let inline: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    if (arg in valued) {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') return `${arg} needs a value`;
-      const err = valued[arg](v);
-      if (err) return err;
-    } else if (arg === '--insecure-ignore-tlog') a.ignoreTlog = true;
-    else if (arg === '--insecure-ignore-sct') a.ignoreSct = true;
-    else if (arg === '--allow-insecure-registry') a.allowInsecure = true;
-    else if (arg.startsWith('-')) return `unknown option "${arg}" (with --images-from: --key or --certificate-identity/--certificate-oidc-issuer; --policy and --type take one IMAGE)`;
-    else return `--images-from takes no IMAGE argument, got "${arg}"`;
-  }
+  const error = parseOptions(argv, {
+    valued,
+    flags: {
+      '--insecure-ignore-tlog': () => (a.ignoreTlog = true),
+      '--insecure-ignore-sct': () => (a.ignoreSct = true),
+      '--allow-insecure-registry': () => (a.allowInsecure = true),
+    },
+    positional: (arg) => `--images-from takes no IMAGE argument, got "${arg}"`,
+    unknown: (arg) => `unknown option "${arg}" (with --images-from: --key or --certificate-identity/--certificate-oidc-issuer; --policy and --type take one IMAGE)`,
+  });
+  if (error) return error;
   if (!a.file) return '--images-from needs a FILE';
   const keyless = !!(a.identity || a.identityRegexp || a.issuer || a.issuerRegexp);
   if (!!a.key === keyless) return 'verify --images-from needs exactly one of --key FILE, or --certificate-identity[-regexp] with --certificate-oidc-issuer[-regexp]';

@@ -2,6 +2,7 @@
 // network error) on our verifier, plus checksum files and a JSON report.
 import { BlobRequest, describeBlobReport, runBlobVerification } from '../verify/blob/run';
 import { checkRekorUrl } from '../verify/blob/rekorClient';
+import { parseOptions } from './options';
 
 export const VERIFY_BLOB_USAGE = `usage: image-trust verify-blob FILE (--bundle F | --signature F (--certificate F [--certificate-chain F] | --key F))
                    [--certificate-identity X | --certificate-identity-regexp R]
@@ -23,6 +24,7 @@ Verifies FILE as cosign verify-blob does. Exits 0 when verified, 1 when not, 2 o
   --rekor-url URL          where to look a detached signature's log entry up (default https://rekor.sigstore.dev)
   --trusted-root FILE      a trusted_root.json (private Sigstore); default: the public-good root
   --checksum FILE          a FILE.sha256/.sha512 or SHA256SUMS-style file FILE must match (repeatable)`;
+
 
 interface Parsed { request: BlobRequest; format: 'text' | 'json' }
 
@@ -57,25 +59,12 @@ export function parseVerifyBlobArgs(argv: string[]): Parsed | string {
     '--insecure-ignore-sct': () => (r.ignoreSCT = true),
     '--offline': () => (r.offline = true),
   };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let inline: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    if (arg in valued) {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') return `${arg} needs a value`;
-      const err = valued[arg](v);
-      if (err) return err;
-    } else if (arg in flags && inline === undefined) flags[arg]();
-    else if (arg in flags && (inline === 'true' || inline === 'false')) { if (inline === 'true') flags[arg](); }
-    else if (arg.startsWith('-')) return `unknown option "${arg}"`;
-    else if (!r.file) r.file = arg;
-    else return `verify-blob takes one FILE, got "${r.file}" and "${arg}"`;
-  }
+  const error = parseOptions(argv, {
+    valued,
+    flags,
+    positional: (arg) => (!r.file ? void (r.file = arg) : `verify-blob takes one FILE, got "${r.file}" and "${arg}"`),
+  });
+  if (error) return error;
   if (!r.file) return 'verify-blob needs a FILE';
   if (!!r.bundle === !!r.signature) return 'verify-blob needs exactly one of --bundle F or --signature F';
   if (r.signature && !r.certificate && !r.key) return '--signature needs --certificate F or --key F';
