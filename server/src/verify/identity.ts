@@ -6,38 +6,13 @@ import type { X509Certificate } from '@sigstore/core';
 import { wildcardMatch } from '../service/image/wildcard';
 import { compileGoRegexp } from '../regex/goRegexp';
 import { abort, failure, VerifyFailure } from './result';
+import { FULCIO_ARC, FULCIO_EXTENSIONS, KYVERNO_READABLE_EXTENSIONS, kyvernoReadsExtension } from '../fulcio/extensions';
 
-const FULCIO_ARC = '1.3.6.1.4.1.57264.1.';
+export { FULCIO_EXTENSIONS };
+
 /** OID of the otherName SAN Fulcio uses for usernames. */
 const FULCIO_USERNAME_SAN = '1.3.6.1.4.1.57264.1.7';
 
-/**
- * Fulcio certificate extensions by the names cosign, Kyverno (`additionalExtensions`) and sigstore-go use.
- * Arcs 1–6 hold the raw string; 8 and later a DER UTF8String (Fulcio docs/oid-info.md).
- */
-export const FULCIO_EXTENSIONS: Record<string, number> = {
-  oidcIssuer: 1,
-  githubWorkflowTrigger: 2,
-  githubWorkflowSha: 3,
-  githubWorkflowName: 4,
-  githubWorkflowRepository: 5,
-  githubWorkflowRef: 6,
-  issuer: 8,
-  buildSignerURI: 9,
-  buildSignerDigest: 10,
-  runnerEnvironment: 11,
-  sourceRepositoryURI: 12,
-  sourceRepositoryDigest: 13,
-  sourceRepositoryRef: 14,
-  sourceRepositoryIdentifier: 15,
-  sourceRepositoryOwnerURI: 16,
-  sourceRepositoryOwnerIdentifier: 17,
-  buildConfigURI: 18,
-  buildConfigDigest: 19,
-  buildTrigger: 20,
-  runInvocationURI: 21,
-  sourceRepositoryVisibilityAtSigning: 22,
-};
 
 export interface CertificateIdentity {
   /** Every subject alternative name (email, URI, DNS, IP, Fulcio username), as cosign lists them. */
@@ -227,16 +202,14 @@ export function checkRequirements(requirements: IdentityRequirement[]): void {
       }
     }
     for (const key of Object.keys(req.extensions ?? {})) {
-      const name = extensionKey(key);
-      if (req.legacyExtensionKeysOnly && !(FULCIO_EXTENSIONS[name] <= LAST_LEGACY_EXTENSION)) {
-        abort('invalid-policy', `Kyverno rejects the certificate extension ${key} in additionalExtensions ("invalid certificate extension"): only ${Object.keys(FULCIO_EXTENSIONS).slice(0, LAST_LEGACY_EXTENSION).join(', ')} or their OIDs (1.3.6.1.4.1.57264.1.1–.6) are read.`);
+      extensionKey(key);
+      if (req.legacyExtensionKeysOnly && !kyvernoReadsExtension(key)) {
+        abort('invalid-policy', `Kyverno rejects the certificate extension ${key} in additionalExtensions ("invalid certificate extension"): only ${KYVERNO_READABLE_EXTENSIONS.join(', ')} or their OIDs (${FULCIO_ARC}1–6) are read.`);
       }
     }
   }
 }
 
-/** Extensions 1.1–1.6 are the ones cosign's CertExtensions getters (and so Kyverno) read. */
-const LAST_LEGACY_EXTENSION = 6;
 
 function extensionKey(key: string): string {
   if (key in FULCIO_EXTENSIONS) return key;

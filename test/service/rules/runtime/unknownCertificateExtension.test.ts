@@ -38,4 +38,21 @@ describe('rule policy-unknown-certificate-extension', () => {
     const text = keyless(['buildSignerURI: https://github.com/acme/*'], 'nested');
     assert.deepEqual(withCode(validate(text), CODE).map((d) => textAt(text, d)), ['buildSignerURI']);
   });
+
+  it('checks the deprecated entry-level field only where Convert() makes it a keyless attestor (v1 with issuer)', () => {
+    const legacy = (issuer: boolean) => kyvernoPolicy([
+      'image: "ghcr.io/acme/*"',
+      'subject: "https://github.com/acme/*"',
+      ...(issuer ? ['issuer: https://token.actions.githubusercontent.com'] : []),
+      'additionalExtensions:',
+      '  buildSignerURI: x',
+    ]);
+    assert.deepEqual(withCode(validate(legacy(true)), CODE).map((d) => textAt(legacy(true), d)), ['buildSignerURI']);
+    assert.deepEqual(withCode(validate(legacy(false)), CODE), []);
+  });
+
+  it('takes OIDs only as Kyverno spells them (no leading zero)', () => {
+    const text = keyless(['"1.3.6.1.4.1.57264.1.06": refs/heads/main']);
+    assert.deepEqual(withCode(validate(text), CODE).map((d) => textAt(text, d)), ['"1.3.6.1.4.1.57264.1.06"']);
+  });
 });

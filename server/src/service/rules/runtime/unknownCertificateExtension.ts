@@ -2,18 +2,8 @@ import type { Rule } from '../rule';
 import { Severity } from '../../types';
 import { admissionChecked } from '../admission/facts';
 import { asMap, mapItems } from '../../document/yamlFile';
-import { attestorEntries, verifyImagesEntries } from '../../policy/kyvernoPolicy';
-
-const FULCIO_ARC = '1.3.6.1.4.1.57264.1.';
-/** The extensions Kyverno's ClusterPolicy matching can read (cosign's CertExtensions getters), by name; OIDs are arc 1–6. */
-const READABLE = ['oidcIssuer', 'githubWorkflowTrigger', 'githubWorkflowSha', 'githubWorkflowName', 'githubWorkflowRepository', 'githubWorkflowRef'];
-
-function readable(key: string): boolean {
-  if (READABLE.includes(key)) return true;
-  if (!key.startsWith(FULCIO_ARC)) return false;
-  const arc = key.slice(FULCIO_ARC.length);
-  return /^[1-6]$/.test(arc);
-}
+import { kyvernoModel } from '../../policy/model';
+import { FULCIO_ARC, KYVERNO_READABLE_EXTENSIONS, kyvernoReadsExtension } from '../../../fulcio/extensions';
 
 /** `additionalExtensions` keys Kyverno cannot read: every verification with them fails at run time. */
 export const unknownCertificateExtension: Rule = {
@@ -31,18 +21,17 @@ export const unknownCertificateExtension: Rule = {
   appliesTo: ['kyverno-policy'],
   check(ctx) {
     if (!admissionChecked(ctx.doc)) return;
-    for (const entry of verifyImagesEntries(ctx.doc)) {
-      // The deprecated entry-level field (v1 Convert() moves it into a keyless attestor) and each keyless attestor.
-      const owners = [entry.node.get('additionalExtensions', true), ...attestorEntries(entry).map((e) => asMap(e.node.get('keyless', true))?.get('additionalExtensions', true))];
-      for (const owner of owners) {
-        for (const pair of mapItems(owner)) {
-          const key = String(pair.key.value);
-          if (readable(key)) continue;
-          ctx.report({
-            keyOf: pair,
-            message: `Kyverno cannot read the certificate extension "${key}" ("invalid certificate extension"): every verification with this attestor fails. Use one of ${READABLE.join(', ')} (or 1.3.6.1.4.1.57264.1.1–.6).`,
-          });
-        }
+    for (const entry of kyvernoModel(ctx.doc)?.entries ?? []) {
+      // Each keyless attestor, and the deprecated entry-level field when Convert() turns it into one (v1 with issuer).
+      const owners: unknown[] = entry.attestorSets.flatMap((set) => set.entries.map((e) => asMap(e.node.get('keyless', true))?.get('additionalExtensions', true)));
+      if (entry.legacy.converts === 'keyless') owners.push(entry.legacy.pairs.additionalExtensions?.value);
+      for (const pair of owners.flatMap((owner) => mapItems(owner))) {
+        const key = String(pair.key.value);
+        if (kyvernoReadsExtension(key)) continue;
+        ctx.report({
+          keyOf: pair,
+          message: `Kyverno cannot read the certificate extension "${key}" ("invalid certificate extension"): every verification with this attestor fails. Use one of ${KYVERNO_READABLE_EXTENSIONS.join(', ')} (or ${FULCIO_ARC}1–6).`,
+        });
       }
     }
   },
