@@ -22,7 +22,7 @@ import { toSarif } from './report/sarif';
 import { CLI_LIMITS, walkWorkspace, WalkReport } from './workspaceWalker';
 import { verifyBlobCommand } from './cli/verifyBlob';
 import { verifyImagesFromCommand } from './cli/imagesFrom';
-import { parseOptions } from './cli/options';
+import { parseOptions, SignerArgs, signerOptions } from './cli/options';
 
 const USAGE = `usage: image-trust check PATH... [--format text|json|sarif] [--docs-url URL]
        image-trust verify IMAGE (--key FILE | --policy FILE [--rule NAME]
@@ -225,56 +225,33 @@ function printText(findings: Finding[], fileCount: number, skippedCount: number)
 
 // ---- verify --------------------------------------------------------------------------------------------
 
-interface VerifyArgs {
+interface VerifyArgs extends SignerArgs {
   image?: string;
-  key?: string;
   policy?: string;
   rule?: string;
-  identity?: string;
-  identityRegexp?: string;
-  issuer?: string;
-  issuerRegexp?: string;
   type?: string;
   annotations: Record<string, string>;
-  ignoreTlog: boolean;
-  ignoreSct: boolean;
-  trustedRoot?: string;
-  allowInsecure: boolean;
-  format: 'text' | 'json';
 }
 
 function parseVerifyArgs(argv: string[]): VerifyArgs | string {
   const a: VerifyArgs = { annotations: {}, ignoreTlog: false, ignoreSct: false, allowInsecure: false, format: 'text' };
-  const valued: Record<string, (v: string) => string | undefined> = {
-    '--key': (v) => void (a.key = v),
-    '--policy': (v) => void (a.policy = v),
-    '--rule': (v) => void (a.rule = v),
-    '--certificate-identity': (v) => void (a.identity = v),
-    '--certificate-identity-regexp': (v) => void (a.identityRegexp = v),
-    '--certificate-oidc-issuer': (v) => void (a.issuer = v),
-    '--certificate-oidc-issuer-regexp': (v) => void (a.issuerRegexp = v),
-    '--type': (v) => void (a.type = v),
-    '--trusted-root': (v) => void (a.trustedRoot = v),
-    '--annotation': (v) => {
-      const eq = v.indexOf('=');
-      if (eq <= 0) return `--annotation takes KEY=VALUE, not "${v}"`;
-      a.annotations[v.slice(0, eq)] = v.slice(eq + 1);
-      return undefined;
-    },
-    '--format': (v) => {
-      if (v !== 'text' && v !== 'json') return `--format takes text or json, not "${v}"`;
-      a.format = v;
-      return undefined;
-    },
+  const signer = signerOptions(a);
+  const annotation = (v: string) => {
+    const eq = v.indexOf('=');
+    if (eq <= 0) return `--annotation takes KEY=VALUE, not "${v}"`;
+    a.annotations[v.slice(0, eq)] = v.slice(eq + 1);
+    return undefined;
   };
-  valued['-a'] = valued['--annotation'];
   const error = parseOptions(argv, {
-    valued,
-    flags: {
-      '--insecure-ignore-tlog': () => (a.ignoreTlog = true),
-      '--insecure-ignore-sct': () => (a.ignoreSct = true),
-      '--allow-insecure-registry': () => (a.allowInsecure = true),
+    valued: {
+      ...signer.valued,
+      '--policy': (v) => void (a.policy = v),
+      '--rule': (v) => void (a.rule = v),
+      '--type': (v) => void (a.type = v),
+      '--annotation': annotation,
+      '-a': annotation,
     },
+    flags: signer.flags,
     positional: (arg) => (a.image === undefined ? void (a.image = arg) : `verify takes one IMAGE, got "${a.image}" and "${arg}"`),
   });
   if (error) return error;

@@ -8,7 +8,7 @@ import { parseImageReference } from '../service/image/reference';
 import { readImageList } from '../service/imageList/imageList';
 import type { VerifyOutcome, VerifySpec } from '../verify/api';
 import { verifyImage } from '../verify/verifyImage';
-import { parseOptions } from './options';
+import { parseOptions, SignerArgs, signerOptions } from './options';
 
 export const IMAGES_FROM_USAGE = `usage: image-trust verify --images-from FILE (--key F | --certificate-identity[-regexp] X --certificate-oidc-issuer[-regexp] Y)
                           [--insecure-ignore-tlog] [--insecure-ignore-sct] [--trusted-root F]
@@ -18,20 +18,10 @@ FILE is a list of image references (one per line, # comments) or an SPDX SBOM (J
 images are read from their package URLs, names or SPDX IDs. One result per image; exits 0 when all verify, 1 when
 any does not, 2 on a usage error or when the registries could not be reached.`;
 
-interface Args {
+interface Args extends SignerArgs {
   file?: string;
-  key?: string;
-  identity?: string;
-  identityRegexp?: string;
-  issuer?: string;
-  issuerRegexp?: string;
-  ignoreTlog: boolean;
-  ignoreSct: boolean;
-  trustedRoot?: string;
-  allowInsecure: boolean;
   concurrency: number;
   timeoutSeconds: number;
-  format: 'text' | 'json';
 }
 
 export function parseImagesFromArgs(argv: string[]): Args | string {
@@ -40,36 +30,23 @@ export function parseImagesFromArgs(argv: string[]): Args | string {
     const n = Number(v);
     return Number.isInteger(n) && n >= 1 && n <= max ? n : `${name} takes a whole number from 1 to ${max}, not "${v}"`;
   };
-  const valued: Record<string, (v: string) => string | void> = {
-    '--images-from': (v) => void (a.file = v),
-    '--key': (v) => void (a.key = v),
-    '--certificate-identity': (v) => void (a.identity = v),
-    '--certificate-identity-regexp': (v) => void (a.identityRegexp = v),
-    '--certificate-oidc-issuer': (v) => void (a.issuer = v),
-    '--certificate-oidc-issuer-regexp': (v) => void (a.issuerRegexp = v),
-    '--trusted-root': (v) => void (a.trustedRoot = v),
-    '--concurrency': (v) => {
-      const n = positive('--concurrency', v, 32);
-      if (typeof n === 'string') return n;
-      a.concurrency = n;
-    },
-    '--timeout': (v) => {
-      const n = positive('--timeout', v, 3600);
-      if (typeof n === 'string') return n;
-      a.timeoutSeconds = n;
-    },
-    '--format': (v) => {
-      if (v !== 'text' && v !== 'json') return `--format takes text or json, not "${v}"`;
-      a.format = v;
-    },
-  };
+  const signer = signerOptions(a);
   const error = parseOptions(argv, {
-    valued,
-    flags: {
-      '--insecure-ignore-tlog': () => (a.ignoreTlog = true),
-      '--insecure-ignore-sct': () => (a.ignoreSct = true),
-      '--allow-insecure-registry': () => (a.allowInsecure = true),
+    valued: {
+      ...signer.valued,
+      '--images-from': (v) => void (a.file = v),
+      '--concurrency': (v) => {
+        const n = positive('--concurrency', v, 32);
+        if (typeof n === 'string') return n;
+        a.concurrency = n;
+      },
+      '--timeout': (v) => {
+        const n = positive('--timeout', v, 3600);
+        if (typeof n === 'string') return n;
+        a.timeoutSeconds = n;
+      },
     },
+    flags: signer.flags,
     positional: (arg) => `--images-from takes no IMAGE argument, got "${arg}"`,
     unknown: (arg) => `unknown option "${arg}" (with --images-from: --key or --certificate-identity/--certificate-oidc-issuer; --policy and --type take one IMAGE)`,
   });

@@ -34,3 +34,37 @@ export function parseOptions(argv: readonly string[], table: OptionTable): strin
   }
   return undefined;
 }
+
+/** What `verify IMAGE` and `verify --images-from FILE` both take: who signed, the trust root, transport, format. */
+export interface SignerArgs {
+  key?: string;
+  identity?: string;
+  identityRegexp?: string;
+  issuer?: string;
+  issuerRegexp?: string;
+  trustedRoot?: string;
+  ignoreTlog: boolean;
+  ignoreSct: boolean;
+  allowInsecure: boolean;
+  format: 'text' | 'json';
+}
+
+/** The option table of the signer arguments, writing into `a` (each command adds its own options to it). */
+export function signerOptions(a: SignerArgs): Pick<OptionTable, 'valued' | 'flags'> {
+  return {
+    valued: {
+      '--key': (v) => void (a.key = v),
+      '--certificate-identity': (v) => void (a.identity = v),
+      '--certificate-identity-regexp': (v) => void (a.identityRegexp = v),
+      '--certificate-oidc-issuer': (v) => void (a.issuer = v),
+      '--certificate-oidc-issuer-regexp': (v) => void (a.issuerRegexp = v),
+      '--trusted-root': (v) => void (a.trustedRoot = v),
+      '--format': (v) => (v === 'text' || v === 'json' ? void (a.format = v) : `--format takes text or json, not "${v}"`),
+    },
+    flags: {
+      '--insecure-ignore-tlog': () => (a.ignoreTlog = true),
+      '--insecure-ignore-sct': () => (a.ignoreSct = true),
+      '--allow-insecure-registry': () => (a.allowInsecure = true),
+    },
+  };
+}
